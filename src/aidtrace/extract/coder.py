@@ -1,15 +1,352 @@
-"""Event coder (being written; interface fixed).
+"""Event coder: from parsed sentences and resolved mentions to PLOVER events and claims.
 
-requires: Document, Sentence list (parsed candidates), Mention list
-assigns:  Event and Claim lists
+requires: Document (text, published), Sentence list (candidates parsed), Mention list
+assigns:  Event list (one per real-world event in the document) and Claim list
+
+Per candidate sentence: find triggers, drop those nested inside another trigger's
+arguments (one clause, one event), read roles and modality, apply the PLOVER coding rules
+(future aid/meetings/cooperation -> AGREE), attach date, value and items found inside the
+trigger's clause, and skip sentences that only quote a statistic (those become claims).
+Events restated in the same document are merged, the first statement kept as evidence.
 """
 
 from __future__ import annotations
 
-from ..model import Claim, Document, Event, Mention
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Claim, DateSpan, Document, Event, Evidence, Mention, Money, Role
 from ..nlp.pipeline import Sentence
+from . import claims as claim_rules
+from .modality import Modality, read_modality
+from .plover import cameo_for, default_status
+from .roles import (
+    MentionIndex,
+    SentenceContext,
+    actor_mentions,
+    attribution_mentions,
+    recipient_mentions,
+)
+from .triggers import Trigger, find_triggers, lemma, load_lexicon, object_tokens
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# PLOVER: a promise or plan of these is coded AGREE (future-tense cooperation).
+FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+# Types whose recipient PLOVER requires; without one the event is not coded.
+RECIPIENT_REQUIRED = {"AID"}
+# Clauses inside another trigger's argument that still report their own event.
+SEPARATE_CLAUSES = {"relcl", "advcl", "pcomp"}
+# Plural noun phrases that point back to two parties named earlier ("the two leaders").
+PAIR_NOUNS = {"leader", "president", "side", "country", "nation", "minister", "government", "head", "party",
+              "neighbour", "neighbor", "ally", "capital"}
+# Modalities whose events are kept. Hypothetical events ("could provide") are not reports
+# of anything that happened or was decided, so they are not coded.
+KEPT_MODALITIES = {"asserted", "future", "historical"}
+
+
+@dataclass
+class _Found:
+    """An event being built, with what merging needs to compare."""
+
+    event: Event
+    key: tuple[object, ...]
+    lemma: str = ""
+    anaphoric: bool = False  # "their conversation": refers back to an event already reported
 
 
 def code_document(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Event], list[Claim]]:
-    """All events and claims of one document."""
-    raise NotImplementedError("event coding lands with issue 4")
+    """All events and claims of one document (events merged within the document)."""
+    index = MentionIndex(mentions)
+    events: list[_Found] = []
+    claims: list[Claim] = []
+    for sent in sentences:
+        if sent.parse is None or _is_furniture(doc, sent):
+            continue
+        ctx = SentenceContext(sent.start, index)
+        sent_claims = claim_rules.find_claims(doc, sent, ctx)
+        claims.extend(sent_claims)
+        for found in _sentence_events(doc, sent, ctx, skip_aid=bool(sent_claims)):
+            _merge_into(events, found)
+    return [f.event for f in events], claims
+
+
+def _is_furniture(doc: Document, sent: Sentence) -> bool:
+    return any(s <= sent.start < e for s, e in doc.furniture)
+
+
+def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext, skip_aid: bool) -> list[_Found]:
+    assert sent.parse is not None
+    span = sent.parse[:]
+    triggers = _outermost(find_triggers(span))
+    out: list[_Found] = []
+    for trig in triggers:
+        found = _code_trigger(doc, sent, ctx, trig)
+        if found is None:
+            continue
+        if skip_aid and found.event.type in ("AID", "AGREE"):
+            continue
+        out.append(found)
+    return out
+
+
+def _argument_tokens(trig: Trigger) -> set[int]:
+    """Token indices inside a trigger's arguments (object, complements, purpose clause, own phrase)."""
+    if trig.kind == "verb":
+        out = {t.i for t in object_tokens(trig.token)}
+    else:
+        out = {t.i for t in trig.token.subtree} - {trig.token.i}
+    # a relative or adverbial clause inside an argument is a clause of its own ("Trump, who met ...")
+    for i in sorted(out):
+        tok = trig.token.doc[i]
+        if tok.dep_ in SEPARATE_CLAUSES and tok.pos_ in ("VERB", "AUX"):
+            out -= {t.i for t in tok.subtree}
+    if trig.kind == "verb":  # "summoned the envoy to discuss ...": the purpose is part of the event
+        for child in trig.token.children:
+            if child.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+                out |= {t.i for t in child.subtree}
+    return out
+
+
+def _outermost(triggers: list[Trigger]) -> list[Trigger]:
+    """Drop triggers nested inside another trigger's arguments ("agreed to send": AGREE only)."""
+    keep = []
+    covered: set[int] = set()
+    for trig in triggers:
+        covered |= _argument_tokens(trig)
+    for trig in triggers:
+        if trig.token.i not in covered:
+            keep.append(trig)
+    return keep
+
+
+def _roles(mentions: list[Mention]) -> list[Role]:
+    out: list[Role] = []
+    seen: set[tuple[str | None, str | None, str | None]] = set()
+    for m in mentions:
+        key = (m.entity.id, m.entity.country, m.entity.org)
+        if key not in seen:
+            seen.add(key)
+            out.append(Role(m.text, m.entity))
+    return out
+
+
+def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger) -> _Found | None:
+    mod = read_modality(trig)
+    if mod.modality not in KEPT_MODALITIES:
+        return None
+    actors, how = actor_mentions(trig, ctx)
+    if not actors:
+        actors = _fallback_actor(trig, ctx, doc)
+        how = "context" if actors else how
+    if not actors:
+        return None
+    recipients = recipient_mentions(trig, ctx, actors)
+    etype, mode, status = _apply_rules(trig, mod, recipients, actors)
+    if etype is None:
+        return None
+    clause = _clause_span(trig)
+    context = _context(trig, clause, etype)
+    evidence = Evidence(sent.text, sent.start, sent.end, trig.text)
+    event = Event(
+        document_id=doc.id, type=etype, mode=mode, context=context,
+        cameo=cameo_for(etype, mode, context, trig.sense.cameo),
+        actor=_roles(actors), recipient=_roles(recipients), status=status,
+        negated=mod.negated, modality=mod.modality,  # type: ignore[arg-type]
+        evidence=evidence, attribution=_attribution(trig, ctx),
+        confidence=_confidence(how, bool(recipients), mod),
+    )
+    _attach_details(event, doc, sent, clause, trig, mod)
+    anaphoric = trig.kind == "noun" and how == "context"
+    return _Found(event, (trig.sense.type, trig.sense.mode, *_merge_key(event)), lemma(trig.token), anaphoric)
+
+
+def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[Mention]:
+    """No entity in the actor slot: "their conversation" and "the two leaders" point back to the
+    last two parties named before this sentence, "its/his/her" to the last one."""
+    tok = trig.token
+    poss = [c for c in tok.children if c.dep_ == "poss" and c.lower_ in ("their", "its", "his", "her")]
+    verb = tok if trig.kind == "verb" else trig.governor
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+    pair = subj is not None and subj.lemma_.lower() in PAIR_NOUNS and any(
+        c.lower_ in ("two", "both") for c in subj.children)
+    if not poss and not pair:
+        return []
+    earlier = [m for m in ctx.index.before(ctx.offset) if m.entity.kind in ("person", "state")]
+    if pair or poss[0].lower_ == "their":
+        if pair and subj is not None and subj.lemma_.lower() in ("leader", "president", "minister", "head"):
+            earlier = [m for m in earlier if m.entity.kind == "person"]
+        return _last_distinct(earlier, 2)
+    return earlier[-1:]
+
+
+def _last_distinct(mentions: list[Mention], n: int) -> list[Mention]:
+    out: list[Mention] = []
+    for m in reversed(mentions):
+        if all(o.entity.id != m.entity.id for o in out):
+            out.append(m)
+        if len(out) == n:
+            break
+    return list(reversed(out)) if len(out) == n else []
+
+
+def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors: list[Mention]
+                 ) -> tuple[str | None, str | None, str | None]:
+    """PLOVER coding rules on top of the trigger sense: future cooperation -> AGREE, status."""
+    sense = trig.sense
+    etype, mode = sense.type, sense.mode
+    status = sense.status or default_status(etype, trig.token.tag_)
+    if mod.modality == "future" and etype in FUTURE_TO_AGREE:
+        status = "pledged" if sense.future and etype == "AID" else ("planned" if etype != "AGREE" else status)
+        etype, mode = "AGREE", None
+    if etype == "AGREE" and status is None:
+        status = "pledged" if trig.sense.future else "planned" if mod.modality == "future" else "approved"
+    if etype in RECIPIENT_REQUIRED and not recipients:
+        return None, None, None
+    if etype == "COOPERATE" and not recipients and len(actors) < 2:
+        etype, mode, status = "AGREE", None, status or "planned"
+    if etype not in ("AID", "COOPERATE", "AGREE", "SANCTION"):
+        status = None
+    return etype, mode, status
+
+
+def _clause_span(trig: Trigger) -> tuple[int, int]:
+    """Character span (in the sentence) of the clause a trigger belongs to."""
+    head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
+    toks = [t for t in head.subtree]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _context(trig: Trigger, clause: tuple[int, int], etype: str) -> list[str]:
+    lex = load_lexicon()
+    ctx = list(trig.sense.context)
+    if etype in ("AID", "COOPERATE", "AGREE", "SANCTION", "REQUEST", "CONSULT", "SUPPORT", "REJECT", "THREATEN"):
+        sent = trig.token.sent
+        words = [t for t in sent if clause[0] <= t.idx < clause[1]]
+        if any(lemma(t) in lex.classes["military"] or t.lower_ in lex.classes["military"] for t in words):
+            if "military" not in ctx:
+                ctx.append("military")
+    return ctx
+
+
+def _attribution(trig: Trigger, ctx: SentenceContext) -> Role | None:
+    found = attribution_mentions(trig, ctx)
+    return Role(found[0].text, found[0].entity) if found else None
+
+
+def _confidence(how: str, has_recipient: bool, mod: Modality) -> float:
+    base = {"subject": 0.8, "agent": 0.8, "possessor": 0.75, "by": 0.75, "modifier": 0.7,
+            "speaker": 0.6, "context": 0.5}.get(how, 0.5)
+    return min(1.0, base + (0.1 if has_recipient else 0.0) - (0.1 if mod.modality != "asserted" else 0.0))
+
+
+def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[int, int],
+                    trig: Trigger, mod: Modality) -> None:
+    """Date, value and items found inside the trigger's clause."""
+    from .items import find_items
+    from .money import find_money
+    from .when import event_date, find_times
+
+    future = mod.modality == "future"
+    times = find_times(sent.text, doc.published, future=future)
+    inside = [t for t in times if t.offset and clause[0] <= t.offset[0] < clause[1]]
+    if inside:
+        event.date = _nearest(inside, trig)
+    else:
+        speech = _speech_span(trig)
+        event.date = event_date(sent.text, doc.published, doc.published_precision, future=future,
+                                speech_span=speech)
+    if event.date and event.date.start and doc.published and mod.modality == "asserted" \
+            and event.date.end and event.date.end < _years_before(doc, 1):
+        event.modality = "historical"
+    on = _date_of(event.date) or doc.published
+    monies = [m for m in find_money(sent.text, on=on) if m.start is not None and clause[0] <= m.start < clause[1]]
+    if monies:
+        event.value = monies[0]
+    event.items = [i for i in find_items(sent.text) if i.start is None or clause[0] <= i.start < clause[1]]
+
+
+def _nearest(times: list[DateSpan], trig: Trigger) -> DateSpan:
+    pos = trig.token.idx
+    return min(times, key=lambda t: abs((t.offset or (pos, pos))[0] - pos))
+
+
+def _speech_span(trig: Trigger) -> tuple[int, int] | None:
+    from .roles import speech_head
+
+    head = speech_head(trig.token if trig.kind == "verb" else (trig.governor or trig.token))
+    if head is None:
+        return None
+    toks = [t for t in head.subtree if t.dep_ != "ccomp" and not _under_ccomp(t, head)]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _under_ccomp(tok: Token, head: Token) -> bool:
+    cur = tok
+    while cur != head and cur.head != cur:
+        if cur.dep_ == "ccomp" and cur.head == head:
+            return True
+        cur = cur.head
+    return False
+
+
+def _date_of(span: DateSpan | None):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    if span is None or not span.start:
+        return None
+    try:
+        return date.fromisoformat(span.start[:10])
+    except ValueError:
+        return None
+
+
+def _years_before(doc: Document, years: int) -> str:
+    assert doc.published is not None
+    p = doc.published
+    return p.replace(year=p.year - years).isoformat() if not (p.month == 2 and p.day == 29) else \
+        p.replace(year=p.year - years, day=28).isoformat()
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _codes(roles: list[Role]) -> frozenset[str]:
+    return frozenset(c for r in roles for c in (r.entity.country, r.entity.org) if c)
+
+
+def _merge_key(event: Event) -> tuple[object, ...]:
+    parties = _codes(event.actor) | _codes(event.recipient)
+    if event.type == "CONSULT":
+        return (event.type, event.negated, parties)
+    return (event.type, event.mode, event.negated, _codes(event.actor), _codes(event.recipient))
+
+
+def _same_value(a: Money | None, b: Money | None) -> bool:
+    return a is None or b is None or (a.currency == b.currency and abs(a.amount - b.amount) <= 0.01 * a.amount)
+
+
+def _merge_into(events: list[_Found], new: _Found) -> None:
+    """Add an event, or fold it into an earlier statement of the same event in this document."""
+    for old in events:
+        restated = old.lemma == new.lemma or new.anaphoric
+        if restated and old.key == new.key and _same_value(old.event.value, new.event.value):
+            _fold(old.event, new.event)
+            return
+    events.append(new)
+
+
+def _fold(keep: Event, extra: Event) -> None:
+    keep.evidence.extra.append({"sentence": extra.evidence.sentence, "start": extra.evidence.start,
+                                "end": extra.evidence.end, "trigger": extra.evidence.trigger})
+    keep.value = keep.value or extra.value
+    keep.items = keep.items or extra.items
+    if (keep.date is None or keep.date.text is None) and extra.date is not None and extra.date.text:
+        keep.date = extra.date
+    keep.context = sorted(set(keep.context) | set(extra.context))
+    keep.confidence = min(1.0, max(keep.confidence, extra.confidence) + 0.05)
+    keep.status = keep.status or extra.status
+    keep.attribution = keep.attribution or extra.attribution
+
+

@@ -1,0 +1,384 @@
+"""The ``aidtrace`` command: a thin Typer layer over the library.
+
+Each command parses its options, calls one library function (``aidtrace.pipeline`` or a
+``Store`` method) and prints the result. Typed errors (``AidtraceError``) become one red
+line on stderr and their exit code: 1 for failed inputs, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from . import pipeline
+from .errors import AidtraceError, UsageError
+from .pipeline import RunSummary
+from .settings import SETTINGS, Settings
+from .store import Store
+
+app = typer.Typer(
+    name="aidtrace",
+    help="A sourced ledger of international military support, coded in PLOVER from news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+
+def out() -> Console:
+    """Standard output (made per call so COLUMNS and redirections made after import count)."""
+    return Console(highlight=False)
+
+
+def err() -> Console:
+    """Standard error, for messages and progress."""
+    return Console(stderr=True, highlight=False)
+
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    seed = "seed"
+    text = "text"
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    html = "html"
+    feed = "feed"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+class EventFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", show_default=False, help=f"{SETTINGS['db'][1]} (default: $AIDTRACE_DB, else {SETTINGS['db'][0]})")]
+DateOption = Annotated[str | None, typer.Option("--date", help="publication date, YYYY-MM-DD")]
+
+
+# ---------------------------------------------------------------------- shared helpers
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn a typed aidtrace error into one red line and its exit code."""
+    try:
+        yield
+    except AidtraceError as error:
+        err().print(str(error), style="bold red", markup=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from error
+
+
+@contextmanager
+def open_store(db: str | None) -> Iterator[Store]:
+    """The database named by --db (or settings), which must already exist."""
+    with Store.open(Settings.load(db=db).db, create=False) as store:
+        yield store
+
+
+def echo_jsonl(records: list[dict[str, Any]]) -> None:
+    """One JSON object per line on stdout (never wrapped or coloured)."""
+    pipeline.write_records(records, sys.stdout, "jsonl")
+
+
+def cut(text: str | None, width: int) -> str:
+    """``text`` shortened to ``width`` characters with an ellipsis."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def shown_date(iso: str | None, precision: str | None) -> str:
+    """An ISO date cut to its precision: 2025-07-02, 2025-07 or 2025."""
+    if not iso:
+        return ""
+    return iso[: {"year": 4, "month": 7}.get(precision or "", 10)]
+
+
+def listing(*headers: str) -> Table:
+    """A compact table, one line per row: the last column takes the width left and is cut short."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+    for header in headers[:-1]:
+        table.add_column(header, no_wrap=True)
+    table.add_column(headers[-1], no_wrap=True, overflow="ellipsis", ratio=1, min_width=10)
+    return table
+
+
+@contextmanager
+def progress_bar() -> Iterator[pipeline.Progress]:
+    """A Rich progress display on stderr, driven by the pipeline's ``progress`` callback."""
+    console = err()
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    tasks: dict[str, Any] = {}
+    labels = {"read": "reading", "analyse": "analysing"}
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+# ---------------------------------------------------------------------- ingest
+
+
+@app.command(epilog="Example: aidtrace ingest ../shared/seeds examples/news --db aidtrace.db")
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="files, directories, globs, or - for stdin")],
+    db: DbOption = None,
+    fmt: Annotated[InputFormat, typer.Option("--format", help="input format")] = InputFormat.auto,
+    date: DateOption = None,
+    max_bytes: Annotated[int | None, typer.Option("--max-bytes", min=1, show_default=False,
+                                                  help=f"{SETTINGS['max_bytes'][1]} (default: "
+                                                       f"{SETTINGS['max_bytes'][0]})")] = None,
+    no_filter: Annotated[bool, typer.Option("--no-filter",
+                                            help="parse every sentence, not only those with a trigger word")] = False,
+) -> None:
+    """Read articles, store them as documents, and code their events and claims.
+
+    Exit code 0 if every input was stored, 1 if some were rejected, 2 on usage errors.
+    """
+    with handled():
+        settings = Settings.load(db=db, max_bytes=max_bytes, candidate_filter=False if no_filter else None)
+        with progress_bar() as progress:
+            summary = pipeline.ingest(paths, settings, fmt=fmt.value, date=date,
+                                      stdin=sys.stdin if "-" in paths else None, progress=progress)
+    print_summary(summary)
+    if summary.rejected:
+        raise typer.Exit(1)
+
+
+def print_summary(summary: RunSummary) -> None:
+    """The counts table on stdout, then one line per rejection and failure on stderr."""
+    table = Table(title="ingest", show_header=False, box=box.SIMPLE)
+    rows = [("read", summary.read), ("new", summary.new), ("duplicate", summary.duplicate),
+            ("near-duplicate", summary.near_duplicate), ("new version", summary.new_version),
+            ("rejected", summary.rejected), ("analysed", summary.analysed),
+            ("analysis failed", summary.failed), ("events", summary.events), ("claims", summary.claims)]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    out().print(table)
+    for rejection in summary.rejections:
+        err().print(f"rejected {rejection.message()}", style="yellow", markup=False, soft_wrap=True)
+    for external_id, error in summary.failures:
+        err().print(f"analysis failed {external_id}: {error}", style="yellow", markup=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------------- documents and actors
+
+
+@app.command(epilog="Example: aidtrace docs --db aidtrace.db --format jsonl")
+def docs(db: DbOption = None,
+         fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table) -> None:
+    """List stored documents with their metadata."""
+    with handled(), open_store(db) as store:
+        records = [pipeline.document_record(d) for d in store.documents()]
+    if fmt is ListFormat.jsonl:
+        echo_jsonl(records)
+        return
+    table = listing("external id", "published", "agency", "place", "v", "dup of", "title")
+    for r in records:
+        table.add_row(cut(r["external_id"], 24), shown_date(r["published"], r["published_precision"]),
+                      cut(r["agency"], 10), cut(r["dateline_place"], 12), str(r["version"]),
+                      cut(r["duplicate_of"], 8), r["title"] or "")
+    out().print(table)
+
+
+@app.command(epilog="Example: aidtrace mentions --db aidtrace.db --format jsonl")
+def mentions(db: DbOption = None,
+             fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table) -> None:
+    """List actor mentions found in the documents, with their resolved entities."""
+    with handled(), open_store(db) as store:
+        records = store.mentions()
+    if fmt is ListFormat.jsonl:
+        echo_jsonl(records)
+        return
+    table = listing("document", "text", "span", "entity", "id", "country", "org")
+    for r in records:
+        ent = r["entity"]
+        table.add_row(cut(r["external_id"], 28), r["text"], f"{r['start']}-{r['end']}", ent["name"] or "",
+                      ent["id"] or "", ent["country"] or "", ent["org"] or "")
+    out().print(table)
+
+
+@app.command(epilog="Example: aidtrace actors --db aidtrace.db")
+def actors(db: DbOption = None) -> None:
+    """Count mentions per resolved actor, most frequent first."""
+    with handled(), open_store(db) as store:
+        rows = store.actor_counts()
+    table = listing("mentions", "id", "country", "org", "actor")
+    for r in rows:
+        table.add_row(str(r["count"]), cut(r["entity_id"], 20), r["country"] or "", r["org"] or "", r["name"] or "")
+    out().print(table)
+
+
+# ---------------------------------------------------------------------- events and claims
+
+
+def codes(entities: list[dict[str, Any]] | None) -> str:
+    """Entities as their country/org codes: "USA,DEU"."""
+    return ",".join(e.get("country") or e.get("org") or e.get("text") or "?" for e in entities or [])
+
+
+def value_text(rec: dict[str, Any]) -> str:
+    """The money value as written in the article."""
+    value = rec.get("value") or {}
+    return cut(value.get("text"), 20)
+
+
+def events_table(records: list[dict[str, Any]]) -> Table:
+    """A Rich table of event records."""
+    table = listing("date", "type", "mode", "actor → recipient", "status", "modality", "value", "evidence")
+    for r in records:
+        when = r.get("date") or {}
+        modality = ("NOT " if r.get("negated") else "") + (r.get("modality") or "")
+        parties = cut(f"{codes(r.get('actor'))} → {codes(r.get('recipient'))}", 24)
+        table.add_row(shown_date(when.get("start"), when.get("precision")), r.get("type") or "",
+                      r.get("mode") or "", parties, r.get("status") or "", modality, value_text(r),
+                      (r.get("evidence") or {}).get("sentence") or "")
+    return table
+
+
+def claims_table(records: list[dict[str, Any]]) -> Table:
+    """A Rich table of claim records."""
+    table = listing("measure", "subject", "value", "period", "reported by", "evidence")
+    for r in records:
+        period = r.get("period") or {}
+        reported = (r.get("reported_by") or {}).get("text") or ""
+        table.add_row(r.get("measure") or "", cut(codes(r.get("subject")), 16), value_text(r),
+                      cut(period.get("text"), 16), cut(reported, 20), (r.get("evidence") or {}).get("sentence") or "")
+    return table
+
+
+@app.command(epilog="Example: aidtrace events --db aidtrace.db --type AID --actor DEU --since 2025-01-01")
+def events(
+    db: DbOption = None,
+    type: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. AID, SANCTION")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="actor country/org code, e.g. USA")] = None,
+    recipient: Annotated[str | None, typer.Option("--recipient", help="recipient code, e.g. UKR")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="events on or after, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="events on or before, YYYY-MM-DD")] = None,
+    fmt: Annotated[EventFormat, typer.Option("--format")] = EventFormat.table,
+) -> None:
+    """List coded events, filtered by type, actor, recipient and date."""
+    with handled(), open_store(db) as store:
+        records = store.events(type=type, actor=actor, recipient=recipient, since=since, until=until)
+    if fmt is EventFormat.table:
+        out().print(events_table(records))
+    else:
+        pipeline.write_records(records, sys.stdout, fmt.value)
+
+
+@app.command(epilog="Example: aidtrace claims --db aidtrace.db --format jsonl")
+def claims(db: DbOption = None,
+           fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table) -> None:
+    """List statistics quoted from trackers and governments (never counted as events)."""
+    with handled(), open_store(db) as store:
+        records = store.claims()
+    if fmt is ListFormat.jsonl:
+        echo_jsonl(records)
+    else:
+        out().print(claims_table(records))
+
+
+@app.command(epilog="Example: aidtrace export --db aidtrace.db --format jsonl -o events.jsonl")
+def export(
+    output: Annotated[str, typer.Option("-o", "--output", help="file to write, or - for stdout")],
+    db: DbOption = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.jsonl,
+) -> None:
+    """Export every current event and claim as CONTRACT.md records."""
+    with handled(), open_store(db) as store:
+        if output == "-":
+            count = pipeline.export(store, sys.stdout, fmt.value)
+        else:
+            with _writable(output) as fh:
+                count = pipeline.export(store, fh, fmt.value)
+    err().print(f"{count} records written to {'stdout' if output == '-' else output}", markup=False)
+
+
+@contextmanager
+def _writable(path: str) -> Iterator[Any]:
+    try:
+        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write ({error.strerror}) — check the directory exists "
+                         "and you may write there") from error
+    with fh:
+        yield fh
+
+
+@app.command(epilog='Example: aidtrace code "Germany will deliver 20 Leopard tanks to Ukraine." --date 2025-07-02')
+def code(
+    text: Annotated[str, typer.Argument(help="the text to code, in quotes")],
+    date: DateOption = None,
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+) -> None:
+    """Code one text and print its events and claims (nothing is stored)."""
+    with handled():
+        doc, found, stats = pipeline.code_text(text, date=date, settings=Settings.load())
+    records = [e.to_record(doc) for e in found] + [c.to_record(doc) for c in stats]
+    if fmt is ListFormat.jsonl:
+        echo_jsonl(records)
+        return
+    out().print(events_table(records[: len(found)]))
+    if stats:
+        out().print(claims_table(records[len(found):]))
+
+
+@app.command("eval", epilog="Example: aidtrace eval ../shared/acceptance/seeds_gold.jsonl --db aidtrace.db")
+def evaluate(
+    gold: Annotated[str, typer.Argument(help="gold JSONL file")],
+    db: DbOption = None,
+    pred: Annotated[str | None, typer.Option("--pred", help="a JSONL export to score instead of --db")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the full result as JSON")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="one line per gold item")] = False,
+) -> None:
+    """Score the database's export (or a prediction file) against a gold file."""
+    from .eval import format_report
+
+    with handled():
+        if db and pred:
+            raise UsageError("give either --db or --pred, not both")
+        result = pipeline.evaluate(gold, db=None if pred else Settings.load(db=db).db, pred_path=pred)
+    typer.echo(json.dumps(result, indent=1) if as_json else format_report(result, verbose))
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

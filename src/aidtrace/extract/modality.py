@@ -1,0 +1,126 @@
+"""Modality of a trigger: negated, future/intended, hypothetical, or historical background.
+
+requires: a trigger in a parsed sentence; the lexicon's modality word lists
+assigns:  ``Modality`` (negated flag + one of asserted/future/hypothetical/historical)
+
+The words that decide are looked for on the trigger's own clause: its auxiliaries and
+negation, the chain of governing verbs up to the first reporting verb (so "officials said"
+never makes an event hypothetical), determiners of its object ("no new aid"), and
+modifiers such as "upcoming" or "plans for".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .triggers import Trigger, lemma, load_lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Verbs that, governing the trigger, make it an intention ("aims to help").
+INTENT_VERBS = {"plan", "intend", "aim", "expect", "prepare", "hope", "seek", "want", "wish", "propose",
+                "consider", "mull", "weigh", "discuss", "agree", "decide", "offer", "pledge", "promise",
+                "vow", "commit", "set", "schedule", "try", "attempt", "go", "forge", "look", "push"}
+HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
+HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "ought"}
+
+
+@dataclass
+class Modality:
+    negated: bool = False
+    modality: str = "asserted"
+    reason: str = ""
+
+
+def clause_chain(tok: Token) -> list[Token]:
+    """The trigger and the verbs/nouns governing it, up to (not including) a reporting verb."""
+    lex = load_lexicon()
+    chain = [tok]
+    cur = tok
+    for _ in range(8):
+        if cur.head == cur or cur.dep_ in ("ccomp", "parataxis") and lemma(cur.head) in lex.speech_verbs:
+            break
+        if cur.dep_ in ("advcl", "relcl", "acl") and cur.pos_ in ("VERB", "AUX"):
+            break
+        cur = cur.head
+        chain.append(cur)
+    return chain
+
+
+def _negated(chain: list[Token], trigger: Trigger) -> bool:
+    lex = load_lexicon()
+    for tok in chain:
+        for child in tok.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no"):
+                return True
+    for child in trigger.token.children:
+        if child.dep_ in ("dobj", "nsubjpass", "attr") and any(
+                g.dep_ == "det" and g.lower_ in ("no", "none") for g in child.children):
+            return True
+    # "failed to deliver": the governing verb denies the event
+    return any(lemma(t) in lex.negation_words and t != trigger.token for t in chain)
+
+
+def _future(chain: list[Token], trigger: Trigger) -> str:
+    lex = load_lexicon()
+    for tok in chain:
+        for child in tok.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in ("will", "shall", "'ll", "wo"):
+                return "auxiliary"
+            if child.dep_ in ("amod", "advmod", "compound") and child.lower_ in lex.future_words:
+                return f"modifier {child.lower_}"
+        if tok != trigger.token and lemma(tok) in INTENT_VERBS:
+            return f"intent {lemma(tok)}"
+        if tok != trigger.token and lemma(tok) == "plan" and tok.pos_ == "NOUN":
+            return "plans"
+    if trigger.sense.future:
+        return "pledge word"
+    return ""
+
+
+def _going_to(chain: list[Token]) -> bool:
+    return any(lemma(t) == "go" and any(c.dep_ == "xcomp" for c in t.children) and
+               any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'s", "'re") for c in t.children)
+               for t in chain)
+
+
+def _hypothetical(chain: list[Token]) -> str:
+    for tok in chain:
+        for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
+                return f"auxiliary {child.lower_}"
+            if child.dep_ == "mark" and child.lower_ in HYPOTHETICAL_MARKS:
+                return f"condition {child.lower_}"
+    return ""
+
+
+def _historical(trigger: Trigger) -> bool:
+    """Background in a "since ..." clause ("since Russia launched its invasion")."""
+    tok = trigger.token if trigger.kind == "verb" else (trigger.governor or trigger.token)
+    for _ in range(3):
+        if any(c.dep_ == "mark" and c.lower_ == "since" for c in tok.children):
+            return True
+        if tok.head == tok:
+            break
+        tok = tok.head
+    return False
+
+
+def read_modality(trigger: Trigger) -> Modality:
+    """Negation and modality of one trigger."""
+    start = trigger.token
+    chain = clause_chain(start)
+    if trigger.kind == "noun" and trigger.governor is not None and trigger.governor not in chain:
+        chain.extend(clause_chain(trigger.governor))
+    negated = _negated(chain, trigger)
+    if _historical(trigger):
+        return Modality(negated, "historical", "since-clause")
+    hyp = _hypothetical(chain)
+    if hyp:
+        return Modality(negated, "hypothetical", hyp)
+    fut = _future(chain, trigger) or ("going to" if _going_to(chain) else "")
+    if fut:
+        return Modality(negated, "future", fut)
+    return Modality(negated, "asserted", "")

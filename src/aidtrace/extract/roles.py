@@ -1,0 +1,294 @@
+"""Roles: who acts and who receives, read from the dependency parse.
+
+requires: a parsed sentence (spaCy Span with offsets), resolved mentions of the document
+assigns:  actor / recipient / attribution mention lists for a trigger
+
+Rules (PETRARCH-like, on dependencies rather than phrase trees): subject or passive agent
+is the actor; direct/indirect object and "to/with/for/against X" the recipient; relative
+pronouns take their antecedent; controlled and conjoined verbs inherit their head's
+subject; a pronoun subject of a reported clause is the reporter; "X said that Y did Z"
+makes Y the actor and X the attribution.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..model import Mention
+from .triggers import Trigger, lemma, load_lexicon
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+SUBJECT_DEPS = ("nsubj", "csubj", "expl")
+RECIPIENT_PREPS = {
+    "AID": ("to", "for", "into"),
+    "CONSULT": ("with", "to", "in"),
+    "SANCTION": ("to", "on", "against", "from", "for"),
+    "AGREE": ("with", "to", "for"),
+    "COOPERATE": ("with", "to", "between"),
+    "SUPPORT": ("for", "to", "with", "of"),
+    "REQUEST": ("from", "on", "to", "of"),
+    "ACCUSE": ("of", "against", "on", "for"),
+    "REJECT": ("from", "of", "to", "by"),
+    "THREATEN": ("against", "to", "on", "with"),
+    "ASSAULT": ("against", "on", "in", "into", "at"),
+    "COERCE": ("against", "on", "from", "in"),
+    "PROTEST": ("against", "at", "in", "outside"),
+    "MOBILIZE": ("against", "to", "in", "near", "along"),
+    "RETREAT": ("from", "to", "for", "in"),
+    "CONCEDE": ("to", "for", "on", "in"),
+}
+# Verbal event types addressed to someone (the addressee is the recipient).
+ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "AGREE"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
+GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "representative", "spokesman",
+                  "spokeswoman", "spokesperson", "government", "authority", "negotiator", "delegation",
+                  "diplomat", "i", "our", "they", "we"}
+# Tokens below these dependencies belong to another phrase (a place, a clause), not the head's entity.
+_DETACHED = {"prep", "relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "dep"}
+
+
+class MentionIndex:
+    """Mentions of one document, looked up by character range."""
+
+    def __init__(self, mentions: Iterable[Mention]):
+        self.items = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.items]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """Mentions overlapping [start, end)."""
+        i = bisect.bisect_left(self.starts, start)
+        # a mention starting before ``start`` may still overlap
+        j = max(0, i - 1)
+        return [m for m in self.items[j:bisect.bisect_left(self.starts, end)] if m.end > start and m.start < end]
+
+    def before(self, pos: int) -> list[Mention]:
+        return self.items[:bisect.bisect_left(self.starts, pos)]
+
+
+@dataclass
+class SentenceContext:
+    """What role reading needs: the sentence's document offset and the document's mentions."""
+
+    offset: int  # char offset of the parsed sentence in the document text
+    index: MentionIndex
+
+    def span_mentions(self, tokens: Iterable[Token]) -> list[Mention]:
+        toks = list(tokens)
+        if not toks:
+            return []
+        out: list[Mention] = []
+        for tok in toks:
+            start = self.offset + tok.idx
+            for m in self.index.within(start, start + len(tok.text)):
+                if m not in out:
+                    out.append(m)
+        return out
+
+
+def core_tokens(head: Token) -> list[Token]:
+    """The head's own phrase: modifiers, possessors and appositions, not attached places or clauses."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ == "appos":
+            out.extend(core_tokens(child))
+        elif child.dep_ not in _DETACHED:
+            out.extend(child.subtree)
+    return sorted(out, key=lambda t: t.i)
+
+
+def conjuncts(head: Token) -> list[Token]:
+    """A head and the heads coordinated with it ("France and Germany")."""
+    out, stack = [], [head]
+    while stack:
+        cur = stack.pop()
+        out.append(cur)
+        stack.extend(c for c in cur.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"))
+    return sorted(out, key=lambda t: t.i)
+
+
+def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> list[Mention]:
+    """Mentions naming the entity (or entities, if coordinated) a noun phrase stands for.
+
+    Args:
+        head: the phrase's head token.
+        ctx: sentence offsets and document mentions.
+        strict: only the phrase's own words, never an entity buried deeper inside it.
+    """
+    found: list[Mention] = []
+    for conj in conjuncts(head):
+        for m in ctx.span_mentions(core_tokens(conj)):
+            if m not in found:
+                found.append(m)
+    if not found and not strict:  # "some arms shipments promised to help Ukraine": the first entity inside
+        found = ctx.span_mentions(head.subtree)[:1]
+    return found
+
+
+def subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """The subject token of a verb (following relatives, control and coordination); passive flag."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    for _ in range(6):
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS or child.dep_ == "nsubjpass":
+                if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                    return verb.head, passive
+                return child, passive
+        if verb.dep_ == "relcl":
+            return verb.head, passive
+        if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head != verb:
+            verb = verb.head
+            continue
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return None, passive
+        break
+    return None, passive
+
+
+def passive_agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def speech_head(tok: Token) -> Token | None:
+    """The reporting verb above a clause ("X said that ..."), if any."""
+    lex = load_lexicon()
+    cur = tok
+    for _ in range(8):
+        if cur.dep_ in ("ccomp", "parataxis") and lemma(cur.head) in lex.speech_verbs:
+            return cur.head
+        if cur.head == cur:
+            return None
+        cur = cur.head
+    return None
+
+
+def according_to(sent_tokens: Iterable[Token]) -> Token | None:
+    """The X of "according to X" in a sentence."""
+    for tok in sent_tokens:
+        if tok.lower_ == "according" and tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False:
+            for g in tok.nbor(1).children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], str]:
+    """Actor mentions of a trigger and how they were found."""
+    verb = trigger.token if trigger.kind == "verb" else None
+    if trigger.kind == "noun":
+        found = _noun_actor(trigger, ctx)
+        if found[0] or found[1] == "pronoun-possessor":
+            return found
+        verb = trigger.governor
+    if verb is None:
+        return [], "none"
+    subj, passive = subject_of(verb)
+    if passive:
+        agent = passive_agent(verb)
+        return (phrase_mentions(agent, ctx), "agent") if agent is not None else ([], "passive")
+    if subj is None:
+        return [], "none"
+    found = phrase_mentions(subj, ctx)
+    if found:
+        return found, "subject"
+    if subj.lower_ in PERSONAL_PRONOUNS or lemma(subj) in GENERIC_PEOPLE:
+        speaker = speech_head(verb)
+        if speaker is not None:
+            s, _ = subject_of(speaker)
+            if s is not None and s.i != subj.i:
+                return phrase_mentions(s, ctx), "speaker"
+        return [], "pronoun"
+    return [], "unresolved"
+
+
+def _noun_actor(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], str]:
+    noun = trigger.token
+    for child in noun.children:
+        if child.dep_ == "poss":
+            found = phrase_mentions(child, ctx)
+            if found:
+                return found, "possessor"
+            if child.lower_ in PERSONAL_PRONOUNS:
+                return [], "pronoun-possessor"
+        if child.dep_ == "prep" and child.lower_ in ("by", "from", "between", "among"):
+            pobj = [g for g in child.children if g.dep_ == "pobj"]
+            if pobj:
+                found = phrase_mentions(pobj[0], ctx)
+                if found:
+                    return found, "by"
+    # "US military aid", "a Ukrainian delegation": an entity modifying the noun itself
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod") and c.i < trigger.first]
+    for mod in mods:
+        found = ctx.span_mentions([mod])
+        if found:
+            return found, "modifier"
+    return [], "none"
+
+
+def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:
+    """Recipient mentions: objects, then "to/with/for ... X" phrases, never an actor mention."""
+    heads: list[Token] = [trigger.token]
+    if trigger.kind == "noun" and trigger.governor is not None and _light_governed(trigger):
+        heads.append(trigger.governor)
+    preps = RECIPIENT_PREPS.get(trigger.sense.type, ("to",))
+    candidates = [tok for head in heads for tok in _recipient_heads(head, preps)]
+    verb = trigger.token
+    if trigger.kind == "verb" and verb.dep_ == "conj" and trigger.sense.type in ADDRESSEE_TYPES:
+        # "thanked the US ... but stressed the need to ...": coordinated verbs share the addressee
+        own = {m.entity.country for m in actors}
+        shared = [c for c in verb.head.children if c.dep_ in ("dobj", "dative")]
+        candidates.extend(c for c in shared
+                          if not any(m.entity.country in own for m in phrase_mentions(c, ctx, strict=True)))
+    for tok in candidates:
+        found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors]
+        if found:
+            return found
+    for tok in candidates:
+        found = [m for m in phrase_mentions(tok, ctx) if m not in actors]
+        if found:
+            return found
+    return []
+
+
+def _light_governed(trigger: Trigger) -> bool:
+    from .triggers import light_path
+
+    return trigger.governor is not None and light_path(trigger.token, load_lexicon())
+
+
+def _recipient_heads(head: Token, preps: tuple[str, ...]) -> list[Token]:
+    objs, pps = [], []
+    for child in head.children:
+        if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr", "oprd"):
+            objs.append(child)
+        elif child.dep_ == "nsubjpass":
+            objs.append(child)
+        elif child.dep_ == "prep" and child.lower_ in preps:
+            pps.extend(g for g in child.children if g.dep_ == "pobj")
+        elif child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
+            # "help Ukraine manufacture": the controlled clause's subject
+            pps.extend(g for g in child.children if g.dep_ in ("nsubj", "dobj"))
+    return objs + pps
+
+
+def attribution_mentions(trigger: Trigger, ctx: SentenceContext) -> list[Mention]:
+    """Who reports the event: the subject of a reporting verb above it, or "according to X"."""
+    head = speech_head(trigger.token if trigger.kind == "verb" else (trigger.governor or trigger.token))
+    if head is not None:
+        subj, _ = subject_of(head)
+        if subj is not None:
+            found = phrase_mentions(subj, ctx)
+            if found:
+                return found[:1]
+    acc = according_to(trigger.token.sent)
+    return phrase_mentions(acc, ctx)[:1] if acc is not None else []

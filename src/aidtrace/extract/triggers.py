@@ -1,0 +1,284 @@
+"""Trigger lexicon: which words signal which PLOVER event, and the cheap candidate filter.
+
+requires: data/triggers.yaml
+assigns:  ``Trigger`` objects (token, sense) for a parsed sentence; ``is_candidate`` for raw text
+
+The lexicon is loaded once per process. ``is_candidate`` runs before parsing, on surface
+forms only (a regex of word starts), so sentences without any trigger are never parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from ..errors import DataFileError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+# Dependency labels whose subtrees hold what a verb acts on (never the clause it reports).
+OBJECT_DEPS = {"dobj", "dative", "attr", "oprd", "xcomp", "acomp", "prep", "nsubjpass", "pobj", "obj", "iobj",
+               "agent", "prt"}
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One reading of a trigger word (see the header of data/triggers.yaml)."""
+
+    type: str
+    mode: str | None = None
+    context: tuple[str, ...] = ()
+    cameo: str | None = None
+    status: str | None = None
+    object: str | None = None
+    particle: str | None = None
+    no_object_class: str | None = None
+    light: bool = False
+    future: bool = False
+    reciprocal: bool = False
+    host: bool = False
+
+    @classmethod
+    def from_yaml(cls, raw: dict[str, Any]) -> Sense:
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        known["context"] = tuple(raw.get("context") or ())
+        return cls(**known)
+
+
+@dataclass
+class Lexicon:
+    verbs: dict[str, list[Sense]]
+    nouns: dict[tuple[str, ...], list[Sense]]
+    classes: dict[str, frozenset[str]]
+    light_verbs: frozenset[str]
+    speech_verbs: frozenset[str]
+    future_words: frozenset[str]
+    hypothetical_words: frozenset[str]
+    negation_words: frozenset[str]
+    max_noun_len: int = 1
+    candidate_re: re.Pattern[str] = field(default=re.compile("(?!)"))
+
+    def in_class(self, lemma: str, name: str) -> bool:
+        return lemma in self.classes.get(name, frozenset())
+
+
+def _split_keys(table: dict[str, Any], path: str) -> dict[str, list[Sense]]:
+    out: dict[str, list[Sense]] = {}
+    for key, senses in (table or {}).items():
+        if not isinstance(senses, list):
+            raise DataFileError(path, f"entry {key!r} must be a list of senses")
+        for lemma in str(key).split("|"):
+            out.setdefault(lemma.strip().lower(), []).extend(Sense.from_yaml(s) for s in senses)
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The packaged trigger lexicon (parsed once per process)."""
+    path = "aidtrace/data/triggers.yaml"
+    try:
+        raw = yaml.safe_load(resources.files("aidtrace.data").joinpath("triggers.yaml").read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise DataFileError(path, f"cannot load ({err})") from err
+    nouns = {tuple(k.split()): v for k, v in _split_keys(raw.get("nouns", {}), path).items()}
+    mod = raw.get("modality", {})
+    lex = Lexicon(
+        verbs=_split_keys(raw.get("verbs", {}), path),
+        nouns=nouns,
+        classes={k: frozenset(str(w).lower() for w in v) for k, v in raw.get("classes", {}).items()},
+        light_verbs=frozenset(raw.get("light_verbs", [])),
+        speech_verbs=frozenset(raw.get("speech_verbs", [])),
+        future_words=frozenset(mod.get("future", [])),
+        hypothetical_words=frozenset(mod.get("hypothetical", [])),
+        negation_words=frozenset(mod.get("negation", [])),
+        max_noun_len=max((len(k) for k in nouns), default=1),
+    )
+    lex.candidate_re = _candidate_pattern(lex)
+    return lex
+
+
+# Irregular past forms of trigger verbs (their stems do not start like the lemma).
+_IRREGULAR = {"send": "sent", "give": "gave|given", "hold": "held", "meet": "met", "strike": "struck",
+              "shoot": "shot", "fight": "fought", "lend": "lent", "withhold": "withheld", "seek": "sought",
+              "bring": "brought", "make": "made", "pay": "paid", "begin": "began|begun", "freeze": "froze|frozen",
+              "ring": "rang", "tell": "told", "undertake": "undertook|undertaken", "forgive": "forgave|forgiven",
+              "overrun": "overran", "quit": "quit", "cut": "cut", "hit": "hit", "set": "set"}
+
+
+def _stem(word: str) -> str:
+    """A prefix every inflection of a lemma starts with (apply -> appl, stop -> stop)."""
+    if len(word) > 4 and word.endswith("y"):
+        return word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        return word[:-1]
+    return word
+
+
+def _candidate_pattern(lex: Lexicon) -> re.Pattern[str]:
+    words: set[str] = set()
+    for lemma in lex.verbs:
+        words.add(_stem(lemma))
+        words.update(_IRREGULAR.get(lemma, "").split("|") if lemma in _IRREGULAR else [])
+    for key in lex.nouns:
+        words.add(_stem(key[-1]))
+    words.discard("")
+    alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})", re.IGNORECASE)
+
+
+def is_candidate(text: str) -> bool:
+    """Whether a sentence contains a trigger word form and so deserves a full parse."""
+    return load_lexicon().candidate_re.search(text) is not None
+
+
+# --------------------------------------------------------------------------- over a parse
+
+
+@dataclass
+class Trigger:
+    """A trigger word found in a parsed sentence, with the sense that applied."""
+
+    token: Token
+    sense: Sense
+    kind: str  # "verb" or "noun"
+    first: int  # index of the first token of a multi-word noun
+    governor: Token | None = None  # for nouns: the verb the noun depends on
+
+    @property
+    def text(self) -> str:
+        doc = self.token.doc
+        return doc[self.first:self.token.i + 1].text
+
+
+def lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def object_tokens(verb: Token) -> list[Token]:
+    """Tokens of what a verb acts on: its object-like dependents' subtrees (not reported clauses)."""
+    out: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in OBJECT_DEPS or (child.dep_ == "ccomp" and lemma(verb) not in load_lexicon().speech_verbs):
+            out.extend(child.subtree)
+    return out
+
+
+def particles(verb: Token) -> set[str]:
+    return {c.text.lower() for c in verb.children if c.dep_ in ("prt", "prep", "dobj", "advmod")}
+
+
+def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
+    senses = lex.verbs.get(lemma(tok))
+    if not senses:
+        return None
+    objs = {lemma(t) for t in object_tokens(tok)} | {t.text.lower() for t in object_tokens(tok)}
+    parts = particles(tok)
+    for sense in senses:
+        if sense.object and not (objs & lex.classes.get(sense.object, frozenset())):
+            continue
+        if sense.particle and sense.particle not in parts:
+            continue
+        if sense.no_object_class and objs & lex.classes.get(sense.no_object_class, frozenset()):
+            continue
+        return sense
+    return None
+
+
+def governing_verb(tok: Token) -> Token | None:
+    """The nearest verb above a noun (through prepositions, compounds, conjunctions)."""
+    cur = tok
+    for _ in range(8):
+        if cur.head == cur:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+def _noun_match(tok: Token, lex: Lexicon) -> tuple[int, list[Sense]] | None:
+    """Longest lexicon noun ending at ``tok``: the preceding words, or a modifier of the head
+    with other words between ("joint weapons production" matches "joint production")."""
+    doc = tok.doc
+    for n in range(min(lex.max_noun_len, tok.i + 1), 0, -1):
+        for key in (tuple(lemma(t) for t in doc[tok.i - n + 1: tok.i + 1]),
+                    tuple(t.text.lower() for t in doc[tok.i - n + 1: tok.i + 1])):
+            if key in lex.nouns:
+                return tok.i - n + 1, lex.nouns[key]
+    for mod in sorted(_modifiers(tok), key=lambda t: t.i):
+        key = (lemma(mod), lemma(tok))
+        if key in lex.nouns:
+            return mod.i, lex.nouns[key]
+    return None
+
+
+def _modifiers(tok: Token) -> list[Token]:
+    """Adjectival and compound modifiers of a noun, including those of its compounds."""
+    out = []
+    for child in tok.children:
+        if child.dep_ in ("amod", "compound", "nmod") and child.i < tok.i:
+            out.append(child)
+            out.extend(g for g in child.children if g.dep_ in ("amod", "compound") and g.i < child.i)
+    return out
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    """Every trigger in a parsed sentence, verbs and nominal triggers, in text order."""
+    lex = load_lexicon()
+    found: list[Trigger] = []
+    for tok in sent:
+        if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ != "aux"):
+            sense = _verb_sense(tok, lex)
+            if sense:
+                found.append(Trigger(tok, sense, "verb", tok.i))
+        elif tok.pos_ in ("NOUN", "PROPN") and not _inside_compound(tok):
+            match = _noun_match(tok, lex)
+            if match:
+                first, senses = match
+                trig = Trigger(tok, senses[0], "noun", first, governing_verb(tok))
+                if not senses[0].light or has_light_support(trig, lex):
+                    found.append(trig)
+    return found
+
+
+# Prepositions that make a noun a circumstance of the clause ("during a visit"), not its event.
+CIRCUMSTANCE_PREPS = {"after", "before", "since", "despite", "amid", "following", "ahead", "until",
+                      "without", "because", "like", "than", "under"}
+# Dependency labels a light verb's event noun may hang by ("held talks", "forged ahead with plans for").
+LIGHT_PATH_DEPS = {"dobj", "pobj", "prep", "compound", "conj", "appos", "attr", "nsubjpass", "nsubj", "oprd",
+                   "dative"}
+
+
+def has_light_support(trig: Trigger, lex: Lexicon) -> bool:
+    """A nominal trigger is an event when a light verb carries it or its phrase names its actor."""
+    noun = trig.token
+    if any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("between", "by")) for c in noun.children):
+        return True
+    return light_path(noun, lex, allow_during=True)
+
+
+def light_path(noun: Token, lex: Lexicon, allow_during: bool = False) -> bool:
+    """Whether a noun hangs from a light verb ("held talks", "forged ahead with plans for ...")."""
+    cur = noun
+    for _ in range(6):
+        if cur.dep_ not in LIGHT_PATH_DEPS or cur.head == cur:
+            return False
+        if cur.dep_ == "pobj" and cur.head.lower_ in CIRCUMSTANCE_PREPS:
+            return False
+        if cur.dep_ == "pobj" and cur.head.lower_ == "during":
+            return allow_during  # "said during a visit to Kyiv": the subject took part in it
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return lemma(cur) in lex.light_verbs
+    return False
+
+
+def _inside_compound(tok: Token) -> bool:
+    """A compound modifier ("production" in "production deal") is matched by its head noun."""
+    return tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i

@@ -1,0 +1,495 @@
+"""Cleaning: turn an article's raw text into clean paragraphs and say what was removed.
+
+Requires: the raw article text (as a reader found it). Assigns: ``CleanText`` with the clean
+text (paragraphs joined by a blank line), the detected headline, the ``date`` header, the
+dateline, the agency credit and every removed piece as ``(rule name, text)``.
+
+``clean_text`` runs small stages in order (see ``STAGES``); each takes and returns a
+``CleanWork``. The rules are general (data in ``data/furniture.yaml`` and
+``data/agencies.yaml``), never strings of particular articles.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..errors import DataFileError
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Dateline:
+    """The "Place, Mon D (AGENCY)" prefix of a wire story, parsed."""
+
+    text: str
+    place: str
+    month: int | None = None
+    day: int | None = None
+    year: int | None = None
+    agency: str | None = None  # as written inside the parentheses or slashes
+
+
+@dataclass
+class CleanText:
+    """The clean text of one article and what cleaning found or removed on the way."""
+
+    text: str
+    title: str | None = None
+    header_date: str | None = None
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    dateline: Dateline | None = None
+    credit: str | None = None  # canonical agency from a trailing "(AP)" or a lone "Reuters" line
+
+
+@dataclass
+class CleanWork:
+    """The state the stages pass along: current paragraphs plus the result being built."""
+
+    paragraphs: list[str]
+    result: CleanText
+
+    def drop(self, rule: str, text: str) -> None:
+        """Record that ``rule`` removed ``text``."""
+        self.result.removed.append((rule, text))
+
+
+# --------------------------------------------------------------------------- data files
+
+
+def _load_data(name: str) -> dict[str, Any]:
+    """Read one packaged YAML data file as a mapping (DataFileError when malformed)."""
+    ref = resources.files("aidtrace").joinpath("data", name)
+    try:
+        data = yaml.safe_load(ref.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise DataFileError(f"data/{name}", str(err)) from err
+    if not isinstance(data, dict):
+        raise DataFileError(f"data/{name}", "the top level must be a mapping")
+    return data
+
+
+@cache
+def _agency_aliases() -> dict[str, str]:
+    """Lower-cased alias -> canonical agency name, from data/agencies.yaml."""
+    agencies = _load_data("agencies.yaml").get("agencies")
+    if not isinstance(agencies, dict):
+        raise DataFileError("data/agencies.yaml", "'agencies' must map a name to a list of aliases")
+    aliases: dict[str, str] = {}
+    for canonical, names in agencies.items():
+        for alias in [canonical, *(names or [])]:
+            aliases[str(alias).casefold()] = str(canonical)
+    return aliases
+
+
+def canonical_agency(name: str) -> str | None:
+    """The canonical name of a news agency ("Associated Press" -> "AP"), or None if unknown.
+
+    Args:
+        name: the agency as written, e.g. in a dateline's parentheses.
+    """
+    return _agency_aliases().get(" ".join(name.split()).casefold())
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """One furniture rule: a line of at most ``max_words`` words matching a pattern or label."""
+
+    name: str
+    max_words: int
+    patterns: tuple[re.Pattern[str], ...] = ()
+    exact: frozenset[str] = frozenset()
+
+    def matches(self, line: str) -> bool:
+        """Whether ``line`` (one paragraph) is furniture of this kind."""
+        if len(line.split()) > self.max_words:
+            return False
+        return label_key(line) in self.exact or any(p.search(line) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The compiled rules of data/furniture.yaml."""
+
+    related_markers: frozenset[str]
+    related_max_words: int
+    sentence_min_words: int
+    line_rules: tuple[LineRule, ...]
+    inline_rules: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _compile_line_rule(spec: dict[str, Any]) -> LineRule:
+    """Build one LineRule from its YAML mapping."""
+    flags = 0 if spec.get("case_sensitive") else re.IGNORECASE
+    return LineRule(
+        name=str(spec["name"]),
+        max_words=int(spec.get("max_words", 20)),
+        patterns=tuple(re.compile(p, flags) for p in spec.get("patterns", [])),
+        exact=frozenset(label_key(e) for e in spec.get("exact", [])),
+    )
+
+
+@cache
+def furniture() -> Furniture:
+    """The page-furniture rules, loaded once from data/furniture.yaml."""
+    data = _load_data("furniture.yaml")
+    try:
+        return Furniture(
+            related_markers=frozenset(label_key(m) for m in data["related_markers"]),
+            related_max_words=int(data["related_list"]["max_words"]),
+            sentence_min_words=int(data["related_list"]["min_sentence_words"]),
+            line_rules=tuple(_compile_line_rule(spec) for spec in data["line_rules"]),
+            inline_rules=tuple((str(spec["name"]), re.compile(p, re.IGNORECASE))
+                               for spec in data["inline_rules"] for p in spec["patterns"]),
+        )
+    except (KeyError, TypeError, ValueError, re.error) as err:
+        raise DataFileError("data/furniture.yaml", f"bad rule: {err!r}") from err
+
+
+# --------------------------------------------------------------------------- small text helpers
+
+_TERMINAL = ".!?;:,"
+_CLOSERS = "\"'”’»)]"
+_HEADER_RE = re.compile(r"^\s*date:?\s+(\d{4}-\d{2}(?:-\d{2})?)(?=\s|$)\s*", re.IGNORECASE)
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+# Characters that render as nothing, or as a plain space, but break matching and hashing.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000"), " ")
+
+
+def label_key(line: str) -> str:
+    """A line reduced to lower-case words, for comparing labels ("Most read:" -> "most read")."""
+    return " ".join(re.sub(r"[^\w\s]", "", line.casefold()).split())
+
+
+def header_date(text: str) -> str | None:
+    """The date of a leading ``date YYYY-MM[-DD]`` header, or None when there is none.
+
+    Args:
+        text: raw article text.
+    """
+    match = _HEADER_RE.match(text)
+    return match.group(1) if match else None
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends with sentence punctuation (also before closing quotes/brackets)."""
+    stripped = line.rstrip().rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _TERMINAL
+
+
+def _content_words(text: str) -> set[str]:
+    """Words of four letters or more, cut to five letters, as a cheap stem set for overlap."""
+    return {w[:5] for w in re.findall(r"[^\W\d_]{4,}", text.casefold())}
+
+
+# --------------------------------------------------------------------------- text-level stages
+
+
+def normalise_unicode(raw: str) -> str:
+    """NFC-normalise, unify line ends, turn odd spaces into spaces and drop invisible characters.
+
+    Curly quotes are kept: they are the article's own text.
+
+    Args:
+        raw: text as read.
+    """
+    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_INVISIBLE).translate(_SPACES)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs: blank-line blocks, and single lines within a block.
+
+    A line is joined to the previous one when it continues a hard-wrapped sentence (the
+    previous line has no final punctuation and this one starts lower-case, or the previous
+    ends with a comma), because some sources wrap paragraphs at a fixed width.
+
+    Args:
+        text: normalised text.
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        merged: list[str] = []
+        for line in filter(None, (" ".join(raw.split()) for raw in block.split("\n"))):
+            if merged and _continues(merged[-1], line):
+                merged[-1] = f"{merged[-1]} {line}"
+            else:
+                merged.append(line)
+        paragraphs.extend(merged)
+    return paragraphs
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` is the wrapped continuation of ``previous``."""
+    return previous.endswith(",") or (not ends_sentence(previous) and line[:1].islower())
+
+
+# --------------------------------------------------------------------------- dateline
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_MONTH_RE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+# "Rostov-on-Don", "D.C.", and joint datelines such as "ISLAMABAD/WASHINGTON"
+_PLACE_WORD = r"[A-Z][\w'’.]*(?:[-/][\w'’.]+)*"
+_PLACE = rf"{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}"
+_DATELINE_RE = re.compile(
+    rf"^(?P<place>{_PLACE}(?:, {_PLACE})?)"
+    rf"(?:,\s*(?P<date>{_MONTH_RE}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH_RE})(?:,?\s+(?P<year>\d{{4}}))?\.?)?"
+    # it must end with a bracketed agency, a dash, or both, so the regex backtracks until
+    # "Kyiv, Jul 2 (AP)" parses as place + date + agency rather than place "Kyiv, Jul"
+    r"(?:(?:\s*\((?P<agency>[^()\d]{2,40})\)|\s*/(?P<slash>[A-Za-z][\w -]{1,30})/\.?)"
+    r"\s*(?P<dash>[-–—]{1,2}|:)?|\s*(?P<dash_only>[-–—]{1,2}))\s+"
+)
+
+
+def parse_dateline(paragraph: str) -> Dateline | None:
+    """The dateline at the start of a paragraph ("Kyiv, Jul 2 (AP) ..."), or None.
+
+    A prefix counts as a dateline only with an agency in brackets/slashes, or a dash after
+    a date or an all-capitals place ("KYIV —"), so ordinary sentences are left alone.
+
+    Args:
+        paragraph: the first paragraph of the article.
+    """
+    match = _DATELINE_RE.match(paragraph)
+    if not match or match.end() >= len(paragraph):
+        return None
+    agency = match.group("agency") or match.group("slash")
+    place, when = match.group("place"), match.group("date")
+    # an unknown bracketed name ("Ukraine (AFU) said") needs a date or dash to be a dateline
+    known = bool(agency) and canonical_agency(agency) is not None
+    dash = match.group("dash") or match.group("dash_only")
+    marked = bool(dash) and bool(when or place.split(",")[0].isupper())
+    if agency and not (known or _looks_like_agency(agency)):
+        return None
+    if not known and not (marked or (agency and when)):
+        return None
+    month, day = _month_day(when) if when else (None, None)
+    year = int(match.group("year")) if match.group("year") else None
+    return Dateline(text=match.group(0).strip(), place=place, month=month, day=day, year=year,
+                    agency=agency.strip() if agency else None)
+
+
+def _looks_like_agency(name: str) -> bool:
+    """A short capitalised name: an agency aidtrace does not list yet is still a credit."""
+    return 0 < len(name.split()) <= 4 and name[:1].isupper()
+
+
+def _month_day(when: str) -> tuple[int | None, int | None]:
+    """Month and day numbers of "Jul 2", "July 2" or "2 July"."""
+    word = re.search(r"[A-Za-z]+", when)
+    digits = re.search(r"\d{1,2}", when)
+    if not word or not digits:
+        return None, None
+    prefix = word.group(0).casefold()[:3]
+    month = next((i for i, name in enumerate(_MONTHS, 1) if name.startswith(prefix)), None)
+    return month, int(digits.group(0))
+
+
+# --------------------------------------------------------------------------- paragraph stages
+
+
+def take_dateline(work: CleanWork) -> CleanWork:
+    """Remove the dateline prefix so the text starts with the lede; keep it parsed."""
+    if work.paragraphs and (dateline := parse_dateline(work.paragraphs[0])):
+        work.result.dateline = dateline
+        work.drop("dateline", dateline.text)
+        rest = work.paragraphs[0][len(dateline.text):].lstrip(" -–—:")
+        work.paragraphs[0:1] = [rest] if rest else []
+    return work
+
+
+def strip_inline_credits(work: CleanWork) -> CleanWork:
+    """Remove photo credits in brackets inside paragraphs ("(Photo by ...)")."""
+    kept: list[str] = []
+    for paragraph in work.paragraphs:
+        for name, pattern in furniture().inline_rules:
+            for match in pattern.finditer(paragraph):
+                work.drop(name, match.group(0).strip())
+            paragraph = pattern.sub("", paragraph).strip()
+        if paragraph:
+            kept.append(paragraph)
+    work.paragraphs = kept
+    return work
+
+
+def furniture_rule(line: str) -> str | None:
+    """The name of the furniture rule a whole line matches, or None for body text.
+
+    Args:
+        line: one paragraph.
+    """
+    return next((rule.name for rule in furniture().line_rules if rule.matches(line)), None)
+
+
+def _related_marker(line: str) -> str | None:
+    """"list" for a line that starts a related-stories list, "link" for "Read more: <headline>"."""
+    rules = furniture()
+    if label_key(line) in rules.related_markers:
+        return "list"
+    head, sep, tail = line.partition(":")
+    if sep and tail.strip() and len(line.split()) <= rules.related_max_words \
+            and label_key(head) in rules.related_markers:
+        return "link"
+    return None
+
+
+def _is_related_headline(line: str) -> bool:
+    """A short line in a related-stories list (not body text, not other furniture)."""
+    rules = furniture()
+    words = len(line.split())
+    if words > rules.related_max_words or furniture_rule(line) or _related_marker(line):
+        return False
+    return not (ends_sentence(line) and words > rules.sentence_min_words)
+
+
+def drop_related_lists(work: CleanWork) -> CleanWork:
+    """Remove "READ MORE:"/"Related"/"See also" markers and the headline list after them."""
+    kept: list[str] = []
+    in_list = False
+    for paragraph in work.paragraphs:
+        marker = _related_marker(paragraph)
+        if marker or (in_list and _is_related_headline(paragraph)):
+            work.drop("related", paragraph)
+            in_list = marker == "list" or (in_list and marker is None)
+        else:
+            in_list = False
+            kept.append(paragraph)
+    work.paragraphs = kept
+    return work
+
+
+def drop_furniture_lines(work: CleanWork) -> CleanWork:
+    """Remove whole lines of page furniture: prompts, labels, share buttons, credits."""
+    kept: list[str] = []
+    for paragraph in work.paragraphs:
+        rule = furniture_rule(paragraph)
+        if rule:
+            work.drop(rule, paragraph)
+        else:
+            kept.append(paragraph)
+    work.paragraphs = kept
+    return work
+
+
+_TRAILING_CREDIT_RE = re.compile(r"\s*(?:\(([^()]{2,40})\)|/([^/]{2,40})/)\.?\s*$")
+
+
+def take_agency_credit(work: CleanWork) -> CleanWork:
+    """Move agency credits to ``credit``: a lone "Reuters" line, or "(AP)" ending the text."""
+    kept: list[str] = []
+    for paragraph in work.paragraphs:
+        agency = canonical_agency(paragraph.strip(" ()/-–—.[]"))
+        if agency:
+            work.result.credit = work.result.credit or agency
+            work.drop("agency_credit", paragraph)
+        else:
+            kept.append(paragraph)
+    if kept and (match := _TRAILING_CREDIT_RE.search(kept[-1])):
+        agency = canonical_agency(match.group(1) or match.group(2))
+        if agency:
+            work.result.credit = work.result.credit or agency
+            work.drop("agency_credit", match.group(0).strip())
+            kept[-1] = kept[-1][: match.start()].rstrip()
+    work.paragraphs = [p for p in kept if p]
+    return work
+
+
+# How far into the article a headline may sit (scraped pages often put it after the lede),
+# the longest headline, and how many of its content words the lede must share.
+_TITLE_WINDOW = 8
+_TITLE_MAX_WORDS = 20
+_TITLE_MIN_OVERLAP = 0.3
+
+
+def is_title_like(line: str) -> bool:
+    """A short line without final punctuation that could be a headline.
+
+    Args:
+        line: one paragraph.
+    """
+    words = line.split()
+    return (3 <= len(words) < _TITLE_MAX_WORDS and not ends_sentence(line)
+            and (line[0].isupper() or line[0].isdigit() or line[0] in "'\"‘“"))
+
+
+def _restates(title: str, lede: str) -> bool:
+    """Whether enough of the headline's content words occur in the lede."""
+    words = _content_words(title)
+    return bool(words) and len(words & _content_words(lede)) / len(words) >= _TITLE_MIN_OVERLAP
+
+
+def take_title(work: CleanWork) -> CleanWork:
+    """Detect a headline line that restates the lede, keep it as ``title`` and remove it."""
+    paragraphs = work.paragraphs
+    for index, line in enumerate(paragraphs[:_TITLE_WINDOW]):
+        lede = 1 if index == 0 else 0
+        if lede < len(paragraphs) and is_title_like(line) and _restates(line, paragraphs[lede]):
+            work.result.title = line
+            work.drop("title", line)
+            del paragraphs[index]
+            break
+    return work
+
+
+def _repeat_key(paragraph: str) -> str:
+    """A paragraph with quotes, case and spacing normalised, for spotting repeats."""
+    return " ".join(paragraph.translate(_QUOTES).casefold().split())
+
+
+def drop_repeated(work: CleanWork) -> CleanWork:
+    """Remove paragraphs that repeat an earlier one (exact or up to quotes/spacing/case)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for paragraph in work.paragraphs:
+        key = _repeat_key(paragraph)
+        if key in seen:
+            work.drop("repeated", paragraph)
+        else:
+            seen.add(key)
+            kept.append(paragraph)
+    work.paragraphs = kept
+    return work
+
+
+# Order matters: the dateline is read before anything can move the first paragraph;
+# furniture goes before the agency credit so a "Reuters" line followed by page furniture
+# still counts as trailing; the headline is found before repeats are dropped so a
+# headline sitting between a lede and its repeated copy is seen next to the lede.
+STAGES: tuple[Callable[[CleanWork], CleanWork], ...] = (
+    take_dateline,
+    strip_inline_credits,
+    drop_related_lists,
+    drop_furniture_lines,
+    take_agency_credit,
+    take_title,
+    drop_repeated,
+)
+
+
+def clean_text(raw: str) -> CleanText:
+    """Clean one article: header, dateline, furniture, credits, headline, repeats, unicode.
+
+    Args:
+        raw: the article text as read (``RawRecord.text``); it is not modified.
+    """
+    text = normalise_unicode(raw)
+    result = CleanText(text="")
+    if match := _HEADER_RE.match(text):
+        result.header_date = match.group(1)
+        result.removed.append(("header", match.group(0).strip()))
+        text = text[match.end():]
+    work = CleanWork(paragraphs=split_paragraphs(text), result=result)
+    for stage in STAGES:
+        work = stage(work)
+    result.text = "\n\n".join(work.paragraphs)
+    return result

@@ -1,0 +1,519 @@
+"""The one class through which aidtrace reads and writes its database.
+
+``Store.open`` takes a file path (SQLite, WAL mode, foreign keys on) or an SQLAlchemy URL
+(``sqlite://``, ``postgresql+psycopg://...``) and brings the schema to the newest Alembic
+revision. Every write is one transaction, so one bad document never rolls back another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from ..errors import StoreError, UsageError
+from ..model import PLOVER_TYPES, Claim, Document, Entity, Event, Mention, Rejection, Role
+from . import schema as t
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+NEW, DUPLICATE, NEAR_DUPLICATE, NEW_VERSION = "new", "duplicate", "near-duplicate", "new-version"
+
+_CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def database_url(url_or_path: str, create: bool = True) -> str:
+    """An SQLAlchemy URL for a path or URL; a plain path becomes an absolute ``sqlite:///`` URL.
+
+    Raises:
+        UsageError: the path's directory is missing, or (``create=False``) the file is.
+    """
+    if "://" in url_or_path:
+        return url_or_path
+    path = Path(url_or_path).expanduser().resolve()
+    if not path.parent.is_dir():
+        raise UsageError(f"{url_or_path}: directory {path.parent} does not exist — "
+                         "create it first or choose another database path (--db / AIDTRACE_DB)")
+    if not create and not path.exists():
+        raise UsageError(f"{url_or_path}: no aidtrace database there — ingest something first "
+                         f"(aidtrace ingest PATH --db {url_or_path}) or point --db / AIDTRACE_DB at one")
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers (web, CLI) work while an ingest writes; SQLite leaves FKs off unless asked.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _short(err: SQLAlchemyError) -> str:
+    orig = getattr(err, "orig", None)
+    return str(orig if orig is not None else err).splitlines()[0]
+
+
+class Store:
+    """aidtrace's database: documents, rejections, runs, mentions, events and claims."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.display_url = engine.url.render_as_string(hide_password=True)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(cls, url_or_path: str, create: bool = True) -> Store:
+        """Open (and create or migrate) a database.
+
+        Args:
+            url_or_path: a file path (SQLite) or an SQLAlchemy URL, used as is.
+            create: when False, a missing SQLite file is an error instead of a new database.
+        Raises:
+            UsageError: bad path. StoreError: the database cannot be opened or migrated.
+        """
+        url = database_url(url_or_path, create=create)
+        try:
+            engine = create_engine(url)
+        except (SQLAlchemyError, ImportError, ValueError) as err:
+            raise StoreError(f"{url_or_path}: cannot use this database URL ({err}) — "
+                             "pass a file path or a URL like postgresql+psycopg://user@host/db") from err
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except SQLAlchemyError as err:
+            self.engine.dispose()
+            raise StoreError(f"{self.display_url}: cannot open or migrate the database ({_short(err)}) — "
+                             "check the path or URL and that you may write there") from err
+
+    def close(self) -> None:
+        """Release all connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        """One write transaction; database failures become a ``StoreError``."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as err:
+            raise StoreError(f"{self.display_url}: database write failed ({_short(err)}) — "
+                             "check disk space and permissions, then run again") from err
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as err:
+            raise StoreError(f"{self.display_url}: database read failed ({_short(err)}) — "
+                             "check the database is an aidtrace database") from err
+
+    # ------------------------------------------------------------------ runs and rejections
+
+    def start_run(self, args: dict[str, Any]) -> int:
+        """Record the start of an ingest run; returns its id."""
+        with self._tx() as conn:
+            res = conn.execute(insert(t.runs).values(started=_now(), args=args))
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, counts: dict[str, Any]) -> None:
+        """Record the end of a run and what it did."""
+        with self._tx() as conn:
+            conn.execute(update(t.runs).where(t.runs.c.id == run_id).values(finished=_now(), counts=counts))
+
+    def runs(self) -> list[dict[str, Any]]:
+        """All runs, oldest first."""
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.runs).order_by(t.runs.c.id))]
+
+    def add_rejection(self, rejection: Rejection, run_id: int | None = None) -> None:
+        """Record an input that could not be read."""
+        with self._tx() as conn:
+            conn.execute(insert(t.rejections).values(
+                run_id=run_id, source=rejection.source, line=rejection.line, reason=rejection.reason,
+                hint=rejection.hint, created_at=_now()))
+
+    def rejections(self, run_id: int | None = None) -> list[Rejection]:
+        """Recorded rejections, of one run or all."""
+        query = select(t.rejections).order_by(t.rejections.c.id)
+        if run_id is not None:
+            query = query.where(t.rejections.c.run_id == run_id)
+        with self._read() as conn:
+            return [Rejection(source=r.source, reason=r.reason, hint=r.hint, line=r.line)
+                    for r in conn.execute(query)]
+
+    # ------------------------------------------------------------------ documents
+
+    def add_document(self, doc: Document, minhash: bytes | None = None,
+                     near_duplicates: Iterable[str] = (), run_id: int | None = None) -> str:
+        """Store a document unless its content is already stored.
+
+        Args:
+            doc: the cleaned document; ``version`` and ``duplicate_of`` are set here.
+            minhash: its MinHash signature (see ``ingest.dedup``), kept for later runs.
+            near_duplicates: ids of stored documents whose signature is close to this one.
+            run_id: the ingest run that brought it.
+        Returns:
+            'duplicate' (nothing written), 'new-version' (an earlier document with the same
+            external_id or url is marked superseded), 'near-duplicate', or 'new'.
+        """
+        try:
+            with self._tx() as conn:
+                return self._add_document(conn, doc, minhash, list(near_duplicates), run_id)
+        except StoreError as err:
+            # Another writer stored the same content between our check and our insert.
+            if isinstance(err.__cause__, IntegrityError) and self._has_content(doc.content_hash):
+                return DUPLICATE
+            raise
+
+    def _add_document(self, conn: Connection, doc: Document, minhash: bytes | None,
+                      candidates: list[str], run_id: int | None) -> str:
+        if conn.execute(select(t.documents.c.id).where(
+                t.documents.c.content_hash == doc.content_hash)).first():
+            return DUPLICATE
+        previous = self._latest_version(conn, doc)
+        if previous is not None:
+            doc.version = previous.version + 1
+        doc.duplicate_of = self._original(conn, doc, candidates) or doc.duplicate_of
+        conn.execute(insert(t.documents).values(**_document_row(doc, minhash, run_id)))
+        if previous is None:
+            return NEAR_DUPLICATE if doc.duplicate_of else NEW
+        self._supersede(conn, previous.id, doc.id)
+        return NEW_VERSION
+
+    def _has_content(self, content_hash: str) -> bool:
+        with self._read() as conn:
+            return conn.execute(select(t.documents.c.id).where(
+                t.documents.c.content_hash == content_hash)).first() is not None
+
+    @staticmethod
+    def _same_article(doc: Document) -> Any:
+        """SQL condition: a stored document with the same external id or url as ``doc``."""
+        cond = t.documents.c.external_id == doc.external_id
+        return or_(cond, t.documents.c.url == doc.url) if doc.url else cond
+
+    def _latest_version(self, conn: Connection, doc: Document) -> Row[Any] | None:
+        query = (select(t.documents.c.id, t.documents.c.version)
+                 .where(self._same_article(doc), t.documents.c.superseded_by.is_(None))
+                 .order_by(t.documents.c.version.desc(), t.documents.c.ingested_at.desc()))
+        return conn.execute(query).first()
+
+    def _original(self, conn: Connection, doc: Document, candidates: list[str]) -> str | None:
+        """The earliest stored original among near-duplicate candidates (not earlier versions)."""
+        if not candidates:
+            return None
+        rows = conn.execute(
+            select(t.documents.c.id, t.documents.c.duplicate_of, t.documents.c.superseded_by)
+            .where(t.documents.c.id.in_(candidates), ~self._same_article(doc))
+            .order_by(t.documents.c.ingested_at, t.documents.c.id)).all()
+        for row in rows:
+            return row.duplicate_of or row.superseded_by or row.id
+        return None
+
+    def _supersede(self, conn: Connection, old_id: str, new_id: str) -> None:
+        conn.execute(update(t.documents).where(t.documents.c.id == old_id).values(superseded_by=new_id))
+        for table in (t.events, t.claims):
+            conn.execute(update(table).where(table.c.document_id == old_id).values(superseded=True))
+
+    def document(self, doc_id: str) -> Document | None:
+        """One document by id."""
+        with self._read() as conn:
+            row = conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
+        return _row_document(row) if row else None
+
+    def documents(self, include_duplicates: bool = True, include_superseded: bool = True) -> list[Document]:
+        """Stored documents in the order they were ingested."""
+        query = select(t.documents).order_by(t.documents.c.ingested_at, t.documents.c.id)
+        if not include_duplicates:
+            query = query.where(t.documents.c.duplicate_of.is_(None))
+        if not include_superseded:
+            query = query.where(t.documents.c.superseded_by.is_(None))
+        with self._read() as conn:
+            return [_row_document(r) for r in conn.execute(query)]
+
+    def _pending(self) -> Any:
+        d = t.documents.c
+        return [d.status == "new", d.duplicate_of.is_(None), d.superseded_by.is_(None)]
+
+    def documents_to_analyse(self, limit: int | None = None) -> list[Document]:
+        """Documents not yet analysed (neither duplicates nor superseded), oldest first."""
+        query = (select(t.documents).where(*self._pending())
+                 .order_by(t.documents.c.ingested_at, t.documents.c.id).limit(limit))
+        with self._read() as conn:
+            return [_row_document(r) for r in conn.execute(query)]
+
+    def count_to_analyse(self) -> int:
+        """How many documents ``documents_to_analyse`` would return."""
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.documents)
+                                    .where(*self._pending())).scalar_one())
+
+    def minhashes(self) -> Iterator[tuple[str, bytes]]:
+        """(id, signature) of every live original document, for the near-duplicate index."""
+        d = t.documents.c
+        query = (select(d.id, d.minhash)
+                 .where(d.minhash.is_not(None), d.duplicate_of.is_(None), d.superseded_by.is_(None)))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return ((r.id, bytes(r.minhash)) for r in rows)
+
+    def failures(self) -> list[tuple[str, str, str]]:
+        """(id, external_id, error) of documents whose analysis failed."""
+        d = t.documents.c
+        with self._read() as conn:
+            rows = conn.execute(select(d.id, d.external_id, d.error).where(d.status == "failed")
+                                .order_by(d.ingested_at, d.id)).all()
+        return [(r.id, r.external_id, r.error or "") for r in rows]
+
+    # ------------------------------------------------------------------ analysis results
+
+    def save_analysis(self, doc_id: str, mentions: list[Mention], events: list[Event],
+                      claims: list[Claim]) -> None:
+        """Replace a document's mentions, events and claims and mark it analysed (one transaction)."""
+        with self._tx() as conn:
+            row = conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
+            if row is None:
+                raise StoreError(f"document {doc_id} is not stored — ingest it before saving its analysis")
+            doc, superseded = _row_document(row), row.superseded_by is not None
+            for table in (t.mentions, t.events, t.claims):
+                conn.execute(delete(table).where(table.c.document_id == doc_id))
+            if mentions:
+                conn.execute(insert(t.mentions), [_mention_row(doc_id, m) for m in mentions])
+            event_rows = _unique([_event_row(e, doc, i, superseded) for i, e in enumerate(events)])
+            if event_rows:
+                conn.execute(insert(t.events), event_rows)
+            claim_rows = _unique([_claim_row(c, doc, i, superseded) for i, c in enumerate(claims)])
+            if claim_rows:
+                conn.execute(insert(t.claims), claim_rows)
+            self._set_status(conn, doc_id, "analysed", None)
+
+    def mark_failed(self, doc_id: str, error: str) -> None:
+        """Record that a document's analysis raised ``error``; it is not retried automatically."""
+        with self._tx() as conn:
+            self._set_status(conn, doc_id, "failed", error)
+
+    @staticmethod
+    def _set_status(conn: Connection, doc_id: str, status: str, error: str | None) -> None:
+        conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(status=status, error=error))
+
+    # ------------------------------------------------------------------ queries
+
+    def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+               since: str | None = None, until: str | None = None,
+               include_superseded: bool = False) -> list[dict[str, Any]]:
+        """Event records (CONTRACT.md) matching all given filters, by date then document order.
+
+        Args:
+            type: PLOVER type, e.g. AID. actor, recipient: a country or org code, e.g. USA, EU.
+            since, until: ISO dates (YYYY-MM-DD); events whose dates overlap the interval.
+            include_superseded: also events of replaced document versions.
+        """
+        e = t.events.c
+        query = select(e.record).join(t.documents, t.documents.c.id == e.document_id)
+        if not include_superseded:
+            query = query.where(e.superseded.is_(False))
+        if type:
+            query = query.where(e.type == _plover_type(type))
+        if actor:
+            query = query.where(e.actor_codes.like(f"% {_code(actor, 'actor')} %"))
+        if recipient:
+            query = query.where(e.recipient_codes.like(f"% {_code(recipient, 'recipient')} %"))
+        if since:
+            query = query.where(func.coalesce(e.date_end, e.date_start) >= _iso_date(since, "since"))
+        if until:
+            query = query.where(e.date_start <= _iso_date(until, "until"))
+        query = query.order_by(e.date_start.is_(None), e.date_start, t.documents.c.ingested_at,
+                               e.document_id, e.seq)
+        with self._read() as conn:
+            return [r.record for r in conn.execute(query)]
+
+    def claims(self, include_superseded: bool = False) -> list[dict[str, Any]]:
+        """Claim records (CONTRACT.md) in document order."""
+        c = t.claims.c
+        query = (select(c.record).join(t.documents, t.documents.c.id == c.document_id)
+                 .order_by(t.documents.c.ingested_at, c.document_id, c.seq))
+        if not include_superseded:
+            query = query.where(c.superseded.is_(False))
+        with self._read() as conn:
+            return [r.record for r in conn.execute(query)]
+
+    def mentions(self) -> list[dict[str, Any]]:
+        """Actor mentions of current documents: document ids, text, offsets and entity."""
+        m, d = t.mentions.c, t.documents.c
+        query = (select(t.mentions, d.external_id).join(t.documents, d.id == m.document_id)
+                 .where(d.superseded_by.is_(None)).order_by(d.ingested_at, m.id))
+        with self._read() as conn:
+            return [_mention_record(r) for r in conn.execute(query)]
+
+    def actor_counts(self) -> list[dict[str, Any]]:
+        """How often each resolved actor is mentioned in current documents, most frequent first."""
+        m, d = t.mentions.c, t.documents.c
+        count = func.count().label("count")
+        query = (select(m.entity_id, m.name, m.country, m.org, count)
+                 .join(t.documents, d.id == m.document_id)
+                 .where(d.superseded_by.is_(None), or_(m.entity_id.is_not(None), m.name.is_not(None)))
+                 .group_by(m.entity_id, m.name, m.country, m.org)
+                 .order_by(count.desc(), m.name))
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def export_records(self) -> Iterator[dict[str, Any]]:
+        """Every current event, then every current claim, as CONTRACT.md records.
+
+        Events of superseded versions and of near-duplicate documents are left out.
+        """
+        d = t.documents.c
+        live = [d.superseded_by.is_(None), d.duplicate_of.is_(None)]
+        for table in (t.events, t.claims):
+            query = (select(table.c.record).join(t.documents, d.id == table.c.document_id)
+                     .where(table.c.superseded.is_(False), *live)
+                     .order_by(d.ingested_at, table.c.document_id, table.c.seq))
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+            yield from (r.record for r in rows)
+
+    def counts(self) -> dict[str, int]:
+        """Row count of every table."""
+        tables = [t.metadata.tables[name] for name in t.TABLES]
+        with self._read() as conn:
+            return {tb.name: int(conn.execute(select(func.count()).select_from(tb)).scalar_one())
+                    for tb in tables}
+
+
+# ---------------------------------------------------------------------- row conversion
+
+
+def _document_row(doc: Document, minhash: bytes | None, run_id: int | None) -> dict[str, Any]:
+    return {
+        "id": doc.id, "external_id": doc.external_id, "source": doc.source, "url": doc.url,
+        "title": doc.title, "published": doc.published, "published_precision": doc.published_precision,
+        "agency": doc.agency, "dateline_place": doc.dateline_place, "outlet": doc.outlet,
+        "format": doc.format, "raw_text": doc.raw_text, "text": doc.text,
+        "content_hash": doc.content_hash, "version": doc.version, "duplicate_of": doc.duplicate_of,
+        "superseded_by": None, "minhash": minhash, "extra": doc.extra or {},
+        "furniture": [list(span) for span in doc.furniture], "status": "new", "error": None,
+        "run_id": run_id, "ingested_at": _now(),
+    }
+
+
+def _row_document(row: Row[Any]) -> Document:
+    return Document(
+        id=row.id, external_id=row.external_id, source=row.source, raw_text=row.raw_text,
+        text=row.text, content_hash=row.content_hash, url=row.url, title=row.title,
+        published=row.published, published_precision=row.published_precision, agency=row.agency,
+        dateline_place=row.dateline_place, outlet=row.outlet, format=row.format, version=row.version,
+        duplicate_of=row.duplicate_of, extra=row.extra or {},
+        furniture=[(int(a), int(b)) for a, b in row.furniture or []],
+    )
+
+
+def _mention_row(doc_id: str, m: Mention) -> dict[str, Any]:
+    ent = m.entity
+    return {"document_id": doc_id, "start": m.start, "end": m.end, "text": m.text, "entity_id": ent.id,
+            "name": ent.name, "country": ent.country, "org": ent.org, "sector": list(ent.sector),
+            "kind": ent.kind, "how": m.how}
+
+
+def _mention_record(row: Row[Any]) -> dict[str, Any]:
+    entity = Entity(id=row.entity_id, name=row.name, country=row.country, org=row.org,
+                    sector=list(row.sector or []), kind=row.kind or "group")
+    rec = entity.to_record(row.text)
+    return {"document_id": row.document_id, "external_id": row.external_id, "text": row.text,
+            "start": row.start, "end": row.end, "how": row.how,
+            "entity": {k: rec[k] for k in ("name", "id", "country", "org", "sector")}}
+
+
+def _codes(roles: list[Role]) -> str:
+    """Space-padded codes (country and org) of the entities in ``roles``."""
+    found: list[str] = []
+    for role in roles:
+        for code in (role.entity.country, role.entity.org):
+            if code and code.upper() not in found:
+                found.append(code.upper())
+    return f" {' '.join(found)} " if found else ""
+
+
+def _event_row(ev: Event, doc: Document, seq: int, superseded: bool) -> dict[str, Any]:
+    return {
+        "id": ev.id, "document_id": doc.id, "type": ev.type, "mode": ev.mode,
+        "date_start": ev.date.start if ev.date else None, "date_end": ev.date.end if ev.date else None,
+        "actor_codes": _codes(ev.actor), "recipient_codes": _codes(ev.recipient),
+        "negated": ev.negated, "modality": ev.modality, "status": ev.status,
+        "value_eur": ev.value.eur if ev.value else None, "value_usd": ev.value.usd if ev.value else None,
+        "superseded": superseded or ev.superseded, "seq": seq, "record": ev.to_record(doc),
+    }
+
+
+def _claim_row(claim: Claim, doc: Document, seq: int, superseded: bool) -> dict[str, Any]:
+    return {"id": claim.id, "document_id": doc.id, "measure": claim.measure, "superseded": superseded,
+            "seq": seq, "record": claim.to_record(doc)}
+
+
+def _unique(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with distinct ids, first kept (one sentence, type and trigger is one event)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(row["id"], row)
+    return list(seen.values())
+
+
+def _code(value: str, what: str) -> str:
+    if not _CODE.match(value):
+        raise UsageError(f"{what} code {value!r} is not a code — use a country or org code like USA, UKR or EU")
+    return value.upper()
+
+
+def _plover_type(value: str) -> str:
+    if value.upper() not in PLOVER_TYPES:
+        raise UsageError(f"event type {value!r} is not a PLOVER type — use one of {', '.join(PLOVER_TYPES)}")
+    return value.upper()
+
+
+def _iso_date(value: str, what: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as err:
+        raise UsageError(f"--{what} {value!r} is not a date — write it as YYYY-MM-DD, e.g. 2025-07-01") from err

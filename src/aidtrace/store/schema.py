@@ -1,0 +1,161 @@
+"""The database schema as SQLAlchemy Core tables (the target of the Alembic migrations).
+
+Only portable types are used (Text, String, Integer, Float, Boolean, Date, DateTime, JSON,
+LargeBinary) so the same schema runs on SQLite and PostgreSQL. Every change here needs a
+new revision under ``migrations/versions``; ``tests/test_store.py`` checks they agree.
+
+Filter columns (types, dates, actor codes) are copied out of each event's JSON record so
+queries need no JSON functions; the record itself is the CONTRACT.md export, verbatim.
+A later ``ledger`` table of merged cross-document events can reference ``events.id``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# Deterministic constraint names, so later migrations can drop or alter them on any backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+ID = String(64)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started", DateTime(timezone=True), nullable=False),
+    Column("finished", DateTime(timezone=True)),
+    Column("counts", JSON),
+    Column("args", JSON),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("external_id", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("published_precision", String(8)),
+    Column("agency", Text),
+    Column("dateline_place", Text),
+    Column("outlet", Text),
+    Column("format", String(16), nullable=False),
+    Column("raw_text", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(128), nullable=False, unique=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("duplicate_of", ID),
+    Column("superseded_by", ID),
+    Column("minhash", LargeBinary),
+    Column("extra", JSON),
+    Column("furniture", JSON),
+    Column("status", String(16), nullable=False, default="new"),
+    Column("error", Text),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Index("ix_documents_external_id", "external_id"),
+    Index("ix_documents_url", "url"),
+    Index("ix_documents_duplicate_of", "duplicate_of"),
+    Index("ix_documents_superseded_by", "superseded_by"),
+    Index("ix_documents_status", "status"),
+    Index("ix_documents_published", "published"),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("source", Text, nullable=False),
+    Column("line", Integer),
+    Column("reason", Text, nullable=False),
+    Column("hint", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_rejections_run_id", "run_id"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("entity_id", Text),
+    Column("name", Text),
+    Column("country", String(8)),
+    Column("org", Text),
+    Column("sector", JSON),
+    Column("kind", String(32)),
+    Column("how", String(32)),
+    Index("ix_mentions_document_id", "document_id"),
+    Index("ix_mentions_entity_id", "entity_id"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("mode", String(32)),
+    # ISO strings (day, month or year precision); they sort and compare as text.
+    Column("date_start", String(32)),
+    Column("date_end", String(32)),
+    # " USA UKR " — space-padded so ``LIKE '% USA %'`` matches whole codes only.
+    Column("actor_codes", Text, nullable=False, default=""),
+    Column("recipient_codes", Text, nullable=False, default=""),
+    Column("negated", Boolean, nullable=False, default=False),
+    Column("modality", String(16), nullable=False),
+    Column("status", String(16)),
+    Column("value_eur", Float),
+    Column("value_usd", Float),
+    Column("superseded", Boolean, nullable=False, default=False),
+    Column("seq", Integer, nullable=False, default=0),  # order of the event in its document
+    Column("record", JSON, nullable=False),
+    Index("ix_events_document_id", "document_id"),
+    Index("ix_events_type", "type"),
+    Index("ix_events_date_start", "date_start"),
+    Index("ix_events_superseded", "superseded"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("document_id", ID, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("measure", String(64), nullable=False),
+    Column("superseded", Boolean, nullable=False, default=False),
+    Column("seq", Integer, nullable=False, default=0),
+    Column("record", JSON, nullable=False),
+    Index("ix_claims_document_id", "document_id"),
+    Index("ix_claims_measure", "measure"),
+)
+
+TABLES = ("runs", "documents", "rejections", "mentions", "events", "claims")
