@@ -97,7 +97,7 @@ def test_a_second_ingest_reports_nothing_new(seeds_dir: Path, seeded_db: Path) -
     before = run("docs", "--db", str(seeded_db), "--format", "jsonl").stdout
     result = run("ingest", str(seeds_dir), "--db", str(seeded_db))
     assert result.exit_code == 0
-    rows = dict(line.rsplit(None, 1) for line in result.stdout.splitlines()[2:] if line.strip())
+    rows = dict(line.strip().rsplit(None, 1) for line in result.stdout.splitlines()[2:] if line.strip())
     assert (rows["new"], rows["duplicate"], rows["rejected"]) == ("0", "2", "0")
     assert run("docs", "--db", str(seeded_db), "--format", "jsonl").stdout == before
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+import shutil
+import socket
 import sqlite3
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -68,10 +75,59 @@ def mentions_of(doc: Document) -> list[Mention]:
             Mention(doc.text.index("Ukraine"), doc.text.index("Ukraine") + 7, "Ukraine", UKR)]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store.open(str(tmp_path / "t.db")) as opened:
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_postgres(command: str) -> None:
+    subprocess.run(["su", "postgres", "-c", command], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throw-away PostgreSQL 15 server (skipped where PostgreSQL or psycopg is missing)."""
+    pytest.importorskip("psycopg")
+    if not (PG_BIN / "initdb").exists() or os.geteuid() != 0 or not shutil.which("su"):
+        pytest.skip("PostgreSQL 15 (apt-get install postgresql) and root are needed for these tests")
+    home = Path(tempfile.mkdtemp(prefix="aidtrace-pg-"))
+    shutil.chown(home, "postgres")
+    port = _free_port()
+    _as_postgres(f"{PG_BIN}/initdb -D {home}/data -U postgres -A trust -E UTF8 --locale=C.UTF-8")
+    _as_postgres(f"{PG_BIN}/pg_ctl -D {home}/data -o '-p {port} -k {home} -c listen_addresses=127.0.0.1' "
+                 f"-l {home}/log -w start")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    finally:
+        _as_postgres(f"{PG_BIN}/pg_ctl -D {home}/data -m fast stop")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty store on a SQLite file, or on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        with Store.open(str(tmp_path / "t.db")) as opened:
+            yield opened
+        return
+    import psycopg
+
+    server = request.getfixturevalue("postgres_server")
+    name = f"aidtrace_test_{os.getpid()}_{next(_databases)}"
+    admin = server.replace("postgresql+psycopg", "postgresql") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    with Store.open(f"{server}/{name}") as opened:
         yield opened
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name}")
 
 
 # ---------------------------------------------------------------------- opening and migrations
@@ -91,11 +147,12 @@ def test_migrations_match_the_schema_module(store: Store) -> None:
     assert diff == []
 
 
-def test_wal_mode_and_foreign_keys_are_on(store: Store, tmp_path: Path) -> None:
-    with store.engine.connect() as conn:
+def test_wal_mode_and_foreign_keys_are_on(tmp_path: Path) -> None:
+    with Store.open(str(tmp_path / "w.db")) as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    assert (tmp_path / "t.db-wal").exists()
+    # WAL is a property of the file: a plain sqlite3 connection sees it too.
+    assert sqlite3.connect(tmp_path / "w.db").execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_reopening_keeps_data_and_does_not_migrate_twice(tmp_path: Path) -> None:
@@ -184,6 +241,13 @@ def test_near_duplicate_points_to_the_earlier_document(store: Store) -> None:
     third = make_doc(ARTICLE.replace("(dpa)", "(AP)"), external_id="ap.txt")
     store.add_document(third, near_duplicates=[other.id])
     assert third.duplicate_of == first.id  # chains collapse onto the original
+
+
+def test_a_near_duplicate_is_found_when_only_one_side_has_a_url(store: Store) -> None:
+    first = make_doc()
+    store.add_document(first)
+    other = make_doc(ARTICLE + " (AFP)", external_id="afp-1", url="https://example.org/afp-1")
+    assert store.add_document(other, near_duplicates=[first.id]) == NEAR_DUPLICATE
 
 
 def test_an_earlier_version_is_not_a_near_duplicate(store: Store) -> None:

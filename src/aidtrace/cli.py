@@ -258,16 +258,24 @@ def value_text(rec: dict[str, Any]) -> str:
 
 
 def events_table(records: list[dict[str, Any]]) -> Table:
-    """A Rich table of event records."""
-    table = listing("date", "type", "mode", "actor → recipient", "status", "modality", "value", "evidence")
+    """A Rich table of event records: one line each, the evidence sentence cut to fit."""
+    table = listing("date", "event", "actor → recipient", "status", "value", "evidence")
     for r in records:
         when = r.get("date") or {}
-        modality = ("NOT " if r.get("negated") else "") + (r.get("modality") or "")
+        event = " ".join(filter(None, [r.get("type"), r.get("mode")]))
         parties = cut(f"{codes(r.get('actor'))} → {codes(r.get('recipient'))}", 24)
-        table.add_row(shown_date(when.get("start"), when.get("precision")), r.get("type") or "",
-                      r.get("mode") or "", parties, r.get("status") or "", modality, value_text(r),
-                      (r.get("evidence") or {}).get("sentence") or "")
+        table.add_row(shown_date(when.get("start"), when.get("precision")), event, parties, status_text(r),
+                      value_text(r), (r.get("evidence") or {}).get("sentence") or "")
     return table
+
+
+def status_text(rec: dict[str, Any]) -> str:
+    """Status with the modality when it is not a plain assertion: "NOT delivered", "planned (future)"."""
+    words = ["NOT"] if rec.get("negated") else []
+    words.append(rec.get("status") or "-")
+    if rec.get("modality") not in (None, "asserted"):
+        words.append(f"({rec['modality']})")
+    return " ".join(words)
 
 
 def claims_table(records: list[dict[str, Any]]) -> Table:

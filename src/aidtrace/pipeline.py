@@ -17,7 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 from .errors import InputError, StoreError, UsageError
 from .ingest.dedup import NearDuplicateIndex, signature, to_bytes
@@ -72,7 +72,7 @@ def ingest(
     settings: Settings,
     fmt: str = "auto",
     date: str | None = None,
-    stdin: IO[Any] | None = None,
+    stdin: TextIO | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
 ) -> RunSummary:
@@ -103,7 +103,7 @@ def ingest(
 
 
 def store_inputs(store: Store, paths: Sequence[str], settings: Settings, summary: RunSummary,
-                 fmt: str = "auto", date: str | None = None, stdin: IO[Any] | None = None,
+                 fmt: str = "auto", date: str | None = None, stdin: TextIO | None = None,
                  progress: Progress | None = None) -> None:
     """Read inputs and store each as a document (one transaction each) or a rejection."""
     from .ingest.readers import read_inputs

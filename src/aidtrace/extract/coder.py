@@ -12,7 +12,7 @@ Events restated in the same document are merged, the first statement kept as evi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..model import Claim, DateSpan, Document, Event, Evidence, Mention, Money, Role
@@ -25,17 +25,29 @@ from .roles import (
     SentenceContext,
     actor_mentions,
     attribution_mentions,
+    phrase_mentions,
     recipient_mentions,
+    subject_of,
 )
-from .triggers import Trigger, find_triggers, lemma, load_lexicon, object_tokens
+from .triggers import Sense, Trigger, find_triggers, lemma, load_lexicon, object_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-# PLOVER: a promise or plan of these is coded AGREE (future-tense cooperation).
-FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+# PLOVER: a promise or plan of these is coded AGREE (future-tense cooperation) ...
+FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+# ... and an announced future hostile act is a THREATEN (the gold standard's usage).
+FUTURE_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"}
+# Saying one will not do something cooperative is a refusal.
+NEGATED_FUTURE_TO_REJECT = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+# Mostly domestic event types: without a named target, the place or the actor's own country
+# is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
+DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
+                  "THREATEN", "ACCUSE"}
 # Types whose recipient PLOVER requires; without one the event is not coded.
 RECIPIENT_REQUIRED = {"AID"}
+# Modal verbs that turn a reported clause into a demand ("said that Sudan must return ...").
+DEONTIC = {"must", "should"}
 # Clauses inside another trigger's argument that still report their own event.
 SEPARATE_CLAUSES = {"relcl", "advcl", "pcomp"}
 # Plural noun phrases that point back to two parties named earlier ("the two leaders").
@@ -54,6 +66,7 @@ class _Found:
     key: tuple[object, ...]
     lemma: str = ""
     anaphoric: bool = False  # "their conversation": refers back to an event already reported
+    clause: set[int] = field(default_factory=set)  # tokens of a demanded clause (coded as its content)
 
 
 def code_document(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Event], list[Claim]]:
@@ -80,7 +93,9 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext, skip_a
     assert sent.parse is not None
     span = sent.parse[:]
     triggers = _outermost(find_triggers(span))
-    out: list[_Found] = []
+    out: list[_Found] = [f for f in (_demand(doc, sent, ctx, tok) for tok in span) if f is not None]
+    demanded = {i for f in out for i in _clause_token_ids(f)}
+    triggers = [t for t in triggers if t.token.i not in demanded]
     for trig in triggers:
         found = _code_trigger(doc, sent, ctx, trig)
         if found is None:
@@ -89,6 +104,42 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext, skip_a
             continue
         out.append(found)
     return out
+
+
+def _demand(doc: Document, sent: Sentence, ctx: SentenceContext, verb: Token) -> _Found | None:
+    """ "X said that Y must do Z" reports a demand by X on Y (PLOVER REQUEST)."""
+    lex = load_lexicon()
+    if lemma(verb) not in lex.speech_verbs or verb.pos_ != "VERB":
+        return None
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if clause is None or not any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in clause.children):
+        return None
+    speaker, _ = subject_of(verb)
+    target, _ = subject_of(clause)
+    if speaker is None or target is None:
+        return None
+    actors = [m for m in phrase_mentions(speaker, ctx) if m.entity.country or m.entity.org]
+    recipients = [m for m in phrase_mentions(target, ctx) if m.entity.country or m.entity.org]
+    if not actors:
+        return None
+    trig = Trigger(verb, Sense(type="REQUEST", cameo="100"), "verb", verb.i)
+    mod = read_modality(trig)
+    if mod.modality not in KEPT_MODALITIES:
+        return None
+    evidence = Evidence(sent.text, sent.start, sent.end, f"{verb.text} ... {clause.text}")
+    event = Event(document_id=doc.id, type="REQUEST", evidence=evidence, cameo="100",
+                  actor=_roles(actors), recipient=_roles([m for m in recipients if m not in actors]),
+                  negated=mod.negated, modality=mod.modality,  # type: ignore[arg-type]
+                  confidence=0.6)
+    event.context = _context(trig, _clause_span(trig), "REQUEST")
+    _attach_details(event, doc, sent, _clause_span(trig), trig, mod)
+    found = _Found(event, ("REQUEST", None, *_merge_key(event)), lemma(verb))
+    found.clause = {t.i for t in clause.subtree}
+    return found
+
+
+def _clause_token_ids(found: _Found) -> set[int]:
+    return found.clause
 
 
 def _argument_tokens(trig: Trigger) -> set[int]:
@@ -142,8 +193,11 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         how = "context" if actors else how
     if not actors:
         return None
-    recipients = recipient_mentions(trig, ctx, actors)
+    recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
+    actors = _with_country(actors, ctx, sent, recipients)
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
+    if etype in DOMESTIC_TYPES and not recipients:
+        recipients, how = _domestic_recipient(trig, ctx, sent, actors), how + "+domestic"
     if etype is None:
         return None
     clause = _clause_span(trig)
@@ -191,12 +245,53 @@ def _last_distinct(mentions: list[Mention], n: int) -> list[Mention]:
     return list(reversed(out)) if len(out) == n else []
 
 
+def _with_country(actors: list[Mention], ctx: SentenceContext, sent: Sentence, recipients: list[Mention]
+                  ) -> list[Mention]:
+    """A titled person the dictionary does not place ("President X") takes the country named
+    elsewhere in the sentence (not as the recipient), if exactly one such country is named."""
+    if not actors or any(m.entity.country or m.entity.org for m in actors):
+        return actors
+    taken = {m.entity.country for m in recipients}
+    others = {m.entity.country for m in ctx.index.within(sent.start, sent.end)
+              if m.entity.country and m.entity.kind == "state" and m.entity.country not in taken}
+    if len(others) != 1:
+        return actors
+    country = others.pop()
+    return [Mention(m.start, m.end, m.text, replace(m.entity, country=country), how="sentence-country")
+            for m in actors]
+
+
+def _domestic_recipient(trig: Trigger, ctx: SentenceContext, sent: Sentence, actors: list[Mention]
+                        ) -> list[Mention]:
+    """Where a mostly domestic event names no target: a place it happens in, else the actor."""
+    head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at", "across", "throughout"):
+            for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                found = [m for m in ctx.span_mentions(pobj.subtree) if m.entity.country]
+                if found:
+                    return found[:1]
+    # the actor's own country, but only when the sentence names no other country
+    own = {m.entity.country for m in actors if m.entity.country}
+    named = {m.entity.country for m in ctx.index.within(sent.start, sent.end) if m.entity.country}
+    if len(own) == 1 and named <= own:
+        return [m for m in actors if m.entity.country][:1]
+    return []
+
+
 def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors: list[Mention]
                  ) -> tuple[str | None, str | None, str | None]:
     """PLOVER coding rules on top of the trigger sense: future cooperation -> AGREE, status."""
     sense = trig.sense
     etype, mode = sense.type, sense.mode
     status = sense.status or default_status(etype, trig.token.tag_)
+    if mod.modality == "future" and mod.negated and etype in NEGATED_FUTURE_TO_REJECT:
+        mod.negated = False
+        return "REJECT", None, None
+    conditional = any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "unless" for g in c.children)
+                      for c in trig.token.children)
+    if mod.modality == "future" and (conditional or etype in FUTURE_TO_THREATEN) and sense.status != "halted":
+        return "THREATEN", None, None
     if mod.modality == "future" and etype in FUTURE_TO_AGREE:
         status = "pledged" if sense.future and etype == "AID" else ("planned" if etype != "AGREE" else status)
         etype, mode = "AGREE", None
@@ -327,11 +422,19 @@ def _same_value(a: Money | None, b: Money | None) -> bool:
     return a is None or b is None or (a.currency == b.currency and abs(a.amount - b.amount) <= 0.01 * a.amount)
 
 
+def _same_time(a: DateSpan | None, b: DateSpan | None) -> bool:
+    """Dates that both come from the text must overlap; a default (publication) date fits any."""
+    if a is None or b is None or not (a.text and b.text and a.start and b.start):
+        return True
+    return (a.start or "") <= (b.end or b.start or "") and (b.start or "") <= (a.end or a.start or "")
+
+
 def _merge_into(events: list[_Found], new: _Found) -> None:
     """Add an event, or fold it into an earlier statement of the same event in this document."""
     for old in events:
         restated = old.lemma == new.lemma or new.anaphoric
-        if restated and old.key == new.key and _same_value(old.event.value, new.event.value):
+        if restated and old.key == new.key and _same_value(old.event.value, new.event.value) \
+                and _same_time(old.event.date, new.event.date):
             _fold(old.event, new.event)
             return
     events.append(new)

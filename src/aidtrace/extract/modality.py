@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 # Verbs that, governing the trigger, make it an intention ("aims to help").
 INTENT_VERBS = {"plan", "intend", "aim", "expect", "prepare", "hope", "seek", "want", "wish", "propose",
-                "consider", "mull", "weigh", "discuss", "agree", "decide", "offer", "pledge", "promise",
-                "vow", "commit", "set", "schedule", "try", "attempt", "go", "forge", "look", "push"}
+                "consider", "mull", "weigh", "discuss", "agree", "offer", "pledge", "promise",
+                "vow", "commit", "set", "schedule", "go", "forge", "look", "push", "willing", "ready"}
 HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
+# In reported speech these are the future of the original statement ("said it would").
+REPORTED_FUTURE_AUX = {"would"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "ought"}
 
 
@@ -86,10 +88,12 @@ def _going_to(chain: list[Token]) -> bool:
                for t in chain)
 
 
-def _hypothetical(chain: list[Token]) -> str:
+def _hypothetical(chain: list[Token], reported: bool) -> str:
     for tok in chain:
         for child in tok.children:
             if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
+                if reported and child.lower_ in REPORTED_FUTURE_AUX:
+                    continue  # "they said they would boycott": future in the past, not a condition
                 return f"auxiliary {child.lower_}"
             if child.dep_ == "mark" and child.lower_ in HYPOTHETICAL_MARKS:
                 return f"condition {child.lower_}"
@@ -117,10 +121,16 @@ def read_modality(trigger: Trigger) -> Modality:
     negated = _negated(chain, trigger)
     if _historical(trigger):
         return Modality(negated, "historical", "since-clause")
-    hyp = _hypothetical(chain)
+    from .roles import speech_head
+
+    reported = speech_head(start) is not None
+    hyp = _hypothetical(chain, reported)
     if hyp:
         return Modality(negated, "hypothetical", hyp)
     fut = _future(chain, trigger) or ("going to" if _going_to(chain) else "")
+    if not fut and reported and any(c.dep_ == "aux" and c.lower_ in REPORTED_FUTURE_AUX
+                                    for t in chain for c in t.children):
+        fut = "reported would"
     if fut:
         return Modality(negated, "future", fut)
     return Modality(negated, "asserted", "")

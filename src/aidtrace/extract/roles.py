@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 SUBJECT_DEPS = ("nsubj", "csubj", "expl")
 RECIPIENT_PREPS = {
     "AID": ("to", "for", "into"),
-    "CONSULT": ("with", "to", "in"),
+    "CONSULT": ("with", "to", "in", "between"),
     "SANCTION": ("to", "on", "against", "from", "for"),
     "AGREE": ("with", "to", "for"),
     "COOPERATE": ("with", "to", "between"),
@@ -38,12 +38,14 @@ RECIPIENT_PREPS = {
     "ASSAULT": ("against", "on", "in", "into", "at"),
     "COERCE": ("against", "on", "from", "in"),
     "PROTEST": ("against", "at", "in", "outside"),
-    "MOBILIZE": ("against", "to", "in", "near", "along"),
+    "MOBILIZE": ("against", "to", "in", "near", "along", "for"),
     "RETREAT": ("from", "to", "for", "in"),
     "CONCEDE": ("to", "for", "on", "in"),
 }
 # Verbal event types addressed to someone (the addressee is the recipient).
 ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "AGREE"}
+# Prepositions that name a recipient inside a complement clause, whatever the event type.
+COMPLEMENT_PREPS = ("to", "with", "against", "on", "from", "for", "into")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
 GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "representative", "spokesman",
@@ -187,8 +189,10 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
     verb = trigger.token if trigger.kind == "verb" else None
     if trigger.kind == "noun":
         found = _noun_actor(trigger, ctx)
-        if found[0] or found[1] == "pronoun-possessor":
+        if found[0]:
             return found
+        if found[1] == "pronoun-possessor" and not _light_governed(trigger):
+            return found  # "during their conversation": the coder looks back for "their"
         verb = trigger.governor
     if verb is None:
         return [], "none"
@@ -266,19 +270,21 @@ def _light_governed(trigger: Trigger) -> bool:
     return trigger.governor is not None and light_path(trigger.token, load_lexicon())
 
 
-def _recipient_heads(head: Token, preps: tuple[str, ...]) -> list[Token]:
-    objs, pps = [], []
+def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0) -> list[Token]:
+    """Objects, then prepositional objects, then those of a complement clause
+    ("offered to hand over to Great Britain", "threatened to cut off electricity to X")."""
+    objs, pps, deeper = [], [], []
     for child in head.children:
-        if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr", "oprd"):
-            objs.append(child)
-        elif child.dep_ == "nsubjpass":
+        if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr", "oprd", "nsubjpass"):
             objs.append(child)
         elif child.dep_ == "prep" and child.lower_ in preps:
             pps.extend(g for g in child.children if g.dep_ == "pobj")
         elif child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
             # "help Ukraine manufacture": the controlled clause's subject
-            pps.extend(g for g in child.children if g.dep_ in ("nsubj", "dobj"))
-    return objs + pps
+            pps.extend(g for g in child.children if g.dep_ == "nsubj")
+            if depth < 2:
+                deeper.extend(_recipient_heads(child, COMPLEMENT_PREPS, depth + 1))
+    return objs + pps + deeper
 
 
 def attribution_mentions(trigger: Trigger, ctx: SentenceContext) -> list[Mention]:

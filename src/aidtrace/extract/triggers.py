@@ -39,6 +39,7 @@ class Sense:
     object: str | None = None
     particle: str | None = None
     no_object_class: str | None = None
+    governor: str | None = None  # (nouns) the governing verb's lemma must be in this class
     light: bool = False
     future: bool = False
     reciprocal: bool = False
@@ -169,6 +170,11 @@ def object_tokens(verb: Token) -> list[Token]:
     return out
 
 
+def _is_modifier(tok: Token) -> bool:
+    """A compound or adjective modifying a noun ("war" in "war games"): not what is acted on."""
+    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+
+
 def particles(verb: Token) -> set[str]:
     return {c.text.lower() for c in verb.children if c.dep_ in ("prt", "prep", "dobj", "advmod")}
 
@@ -177,7 +183,8 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
     senses = lex.verbs.get(lemma(tok))
     if not senses:
         return None
-    objs = {lemma(t) for t in object_tokens(tok)} | {t.text.lower() for t in object_tokens(tok)}
+    heads = [t for t in object_tokens(tok) if not _is_modifier(t)]
+    objs = {lemma(t) for t in heads} | {t.text.lower() for t in heads}
     parts = particles(tok)
     for sense in senses:
         if sense.object and not (objs & lex.classes.get(sense.object, frozenset())):
@@ -188,6 +195,14 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         return sense
     return None
+
+
+def _noun_sense(senses: list[Sense], governor: Token | None, lex: Lexicon) -> Sense:
+    gov = lemma(governor) if governor is not None else ""
+    for sense in senses:
+        if not sense.governor or lex.in_class(gov, sense.governor):
+            return sense
+    return senses[-1]
 
 
 def governing_verb(tok: Token) -> Token | None:
@@ -241,8 +256,10 @@ def find_triggers(sent: Span) -> list[Trigger]:
             match = _noun_match(tok, lex)
             if match:
                 first, senses = match
-                trig = Trigger(tok, senses[0], "noun", first, governing_verb(tok))
-                if not senses[0].light or has_light_support(trig, lex):
+                gov = governing_verb(tok)
+                sense = _noun_sense(senses, gov, lex)
+                trig = Trigger(tok, sense, "noun", first, gov)
+                if not sense.light or has_light_support(trig, lex):
                     found.append(trig)
     return found
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    and_,
     create_engine,
     delete,
     event,
@@ -156,8 +157,10 @@ class Store:
     def start_run(self, args: dict[str, Any]) -> int:
         """Record the start of an ingest run; returns its id."""
         with self._tx() as conn:
-            res = conn.execute(insert(t.runs).values(started=_now(), args=args))
-            return int(res.inserted_primary_key[0])
+            key = conn.execute(insert(t.runs).values(started=_now(), args=args)).inserted_primary_key
+        if key is None:
+            raise StoreError(f"{self.display_url}: the database gave no id for the new run — check it is writable")
+        return int(key[0])
 
     def finish_run(self, run_id: int, counts: dict[str, Any]) -> None:
         """Record the end of a run and what it did."""
@@ -232,10 +235,14 @@ class Store:
     @staticmethod
     def _same_article(doc: Document) -> Any:
         """SQL condition: a stored document with the same external id or url as ``doc``."""
-        cond = t.documents.c.external_id == doc.external_id
-        return or_(cond, t.documents.c.url == doc.url) if doc.url else cond
+        same_id = t.documents.c.external_id == doc.external_id
+        if not doc.url:
+            return same_id
+        # Null-safe, so that NOT(...) keeps documents without a url.
+        url = t.documents.c.url
+        return or_(same_id, and_(url.is_not(None), url == doc.url))
 
-    def _latest_version(self, conn: Connection, doc: Document) -> Row[Any] | None:
+    def _latest_version(self, conn: Connection, doc: Document) -> Row[Any, Any] | None:
         query = (select(t.documents.c.id, t.documents.c.version)
                  .where(self._same_article(doc), t.documents.c.superseded_by.is_(None))
                  .order_by(t.documents.c.version.desc(), t.documents.c.ingested_at.desc()))
