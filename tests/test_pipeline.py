@@ -15,7 +15,7 @@ from aidtrace import pipeline
 from aidtrace.errors import UsageError
 from aidtrace.settings import Settings
 from aidtrace.store import Store
-from test_store import make_claim, make_doc, make_event
+from test_store import make_claim, make_doc, make_event, postgres_server  # noqa: F401
 
 PLEDGE = (" date 2025-05-12 Warsaw, May 12 (PAP) Poland will send a new package of military aid to "
           "Ukraine, including ammunition and spare parts for tanks, Defence Minister Wladyslaw "
@@ -133,6 +133,21 @@ def test_near_duplicates_are_found_across_runs(tmp_path: Path) -> None:
     pipeline.ingest([str(tmp_path / "a.txt")], settings_for(db))
     summary = pipeline.ingest([str(tmp_path / "b.txt")], settings_for(db))
     assert summary.near_duplicate == 1
+
+
+def test_ingest_into_postgresql(seeds_dir: Path, postgres_server: str) -> None:  # noqa: F811
+    import psycopg
+
+    admin = postgres_server.replace("postgresql+psycopg", "postgresql") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS aidtrace_pipeline")
+        conn.execute("CREATE DATABASE aidtrace_pipeline")
+    settings = Settings.load(db=f"{postgres_server}/aidtrace_pipeline")
+    first = pipeline.ingest([str(seeds_dir)], settings)
+    again = pipeline.ingest([str(seeds_dir)], settings)
+    assert (first.new, again.new, again.duplicate) == (2, 0, 2)
+    with Store.open(settings.db) as store:
+        assert len(list(store.export_records())) == first.events + first.claims
 
 
 def test_an_unknown_format_is_a_usage_error(tmp_path: Path) -> None:

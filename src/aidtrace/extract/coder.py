@@ -80,8 +80,18 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
         ctx = SentenceContext(sent.start, index)
         sent_claims = claim_rules.find_claims(doc, sent, ctx)
         claims.extend(sent_claims)
+        kept: list[_Found] = []
+        anchor: DateSpan | None = None
         for found in _sentence_events(doc, sent, ctx, skip_aid=bool(sent_claims)):
-            _merge_into(events, found)
+            into = _merge_into(events, found)
+            if into is None:
+                kept.append(found)
+            elif found.anaphoric and into.event.date and into.event.date.text:
+                anchor = into.event.date
+        # "during their conversation, X underlined ...": the sentence happens at that event's time
+        for found in kept:
+            if anchor is not None and (found.event.date is None or not found.event.date.text):
+                found.event.date = anchor
     return [f.event for f in events], claims
 
 
@@ -120,7 +130,7 @@ def _demand(doc: Document, sent: Sentence, ctx: SentenceContext, verb: Token) ->
         return None
     actors = [m for m in phrase_mentions(speaker, ctx) if m.entity.country or m.entity.org]
     recipients = [m for m in phrase_mentions(target, ctx) if m.entity.country or m.entity.org]
-    if not actors:
+    if not actors or not recipients:
         return None
     trig = Trigger(verb, Sense(type="REQUEST", cameo="100"), "verb", verb.i)
     mod = read_modality(trig)
@@ -429,15 +439,17 @@ def _same_time(a: DateSpan | None, b: DateSpan | None) -> bool:
     return (a.start or "") <= (b.end or b.start or "") and (b.start or "") <= (a.end or a.start or "")
 
 
-def _merge_into(events: list[_Found], new: _Found) -> None:
-    """Add an event, or fold it into an earlier statement of the same event in this document."""
+def _merge_into(events: list[_Found], new: _Found) -> _Found | None:
+    """Add an event, or fold it into an earlier statement of the same event in this document
+    (returning that earlier one)."""
     for old in events:
         restated = old.lemma == new.lemma or new.anaphoric
         if restated and old.key == new.key and _same_value(old.event.value, new.event.value) \
                 and _same_time(old.event.date, new.event.date):
             _fold(old.event, new.event)
-            return
+            return old
     events.append(new)
+    return None
 
 
 def _fold(keep: Event, extra: Event) -> None:

@@ -172,7 +172,7 @@ def object_tokens(verb: Token) -> list[Token]:
 
 def _is_modifier(tok: Token) -> bool:
     """A compound or adjective modifying a noun ("war" in "war games"): not what is acted on."""
-    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ == "NOUN"
 
 
 def particles(verb: Token) -> set[str]:
