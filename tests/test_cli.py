@@ -59,6 +59,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     ["docs", "--format", "yaml"],
     ["ingest"],
     ["export", "--format", "jsonl"],  # -o missing
+    ["ingest", ".", "--date", "02/07/2025"],
 ])
 def test_bad_command_lines_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2
@@ -113,6 +114,16 @@ def test_rejected_inputs_exit_1_with_one_line_each(mixed_dir: Path, tmp_path: Pa
     assert len(stored) == 4
 
 
+def test_ingest_reads_standard_input(tmp_path: Path) -> None:
+    record = {"id": "oslo-1", "date": "2025-09-04",
+              "text": "Norway will donate two NASAMS systems to Ukraine, the defence ministry said on Thursday."}
+    db = tmp_path / "in.db"
+    result = CliRunner().invoke(app, ["ingest", "-", "--db", str(db)], input=json.dumps(record) + "\n")
+    assert result.exit_code == 0
+    (doc,) = map(json.loads, run("docs", "--db", str(db), "--format", "jsonl").stdout.splitlines())
+    assert (doc["external_id"], doc["published"]) == ("oslo-1", "2025-09-04")
+
+
 def test_the_database_comes_from_the_environment(seeded_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIDTRACE_DB", str(seeded_db))
     result = run("docs")
@@ -137,9 +148,11 @@ def test_events_formats_and_filters(coded_db: Path) -> None:
     assert "2025-03-04   AID" in table and "DEU → UKR" in table and "Germany will send" in table
 
 
-def test_a_bad_date_filter_exits_2(coded_db: Path) -> None:
+def test_a_bad_filter_exits_2(coded_db: Path) -> None:
     result = run("events", "--db", str(coded_db), "--since", "last week")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
+    result = run("events", "--db", str(coded_db), "--type", "HELP")
+    assert result.exit_code == 2 and "PLOVER" in result.stderr
 
 
 def test_claims(coded_db: Path) -> None:

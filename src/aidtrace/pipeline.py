@@ -89,6 +89,8 @@ def ingest(
     Raises:
         UsageError: unknown format or bad database path. StoreError: the database fails.
     """
+    if date is not None:
+        _check_date(date)
     if store is None:
         with Store.open(settings.db) as opened:
             return ingest(paths, settings, fmt, date, stdin, progress, opened)
@@ -220,13 +222,13 @@ def _save_outcome(store: Store, doc: Document, outcome: Analysis | Exception, su
     if not isinstance(outcome, Exception):
         mentions, events, claims = outcome
         try:
-            store.save_analysis(doc.id, mentions, events, claims)
+            n_events, n_claims = store.save_analysis(doc.id, mentions, events, claims)
         except StoreError as err:
             outcome = err
         else:
             summary.analysed += 1
-            summary.events += len(events)
-            summary.claims += len(claims)
+            summary.events += n_events
+            summary.claims += n_claims
             return
     error = _describe(outcome)
     store.mark_failed(doc.id, error)

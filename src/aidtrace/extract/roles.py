@@ -32,11 +32,11 @@ RECIPIENT_PREPS = {
     "COOPERATE": ("with", "to", "between"),
     "SUPPORT": ("for", "to", "with", "of"),
     "REQUEST": ("from", "on", "to", "of"),
-    "ACCUSE": ("of", "against", "on", "for"),
+    "ACCUSE": ("of", "against", "on", "for", "as"),
     "REJECT": ("from", "of", "to", "by"),
     "THREATEN": ("against", "to", "on", "with"),
     "ASSAULT": ("against", "on", "in", "into", "at"),
-    "COERCE": ("against", "on", "from", "in"),
+    "COERCE": ("against", "on", "from", "in", "into", "to"),
     "PROTEST": ("against", "at", "in", "outside"),
     "MOBILIZE": ("against", "to", "in", "near", "along", "for"),
     "RETREAT": ("from", "to", "for", "in"),
@@ -44,6 +44,7 @@ RECIPIENT_PREPS = {
 }
 # Verbal event types addressed to someone (the addressee is the recipient).
 ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "AGREE"}
+DIRECTIONAL_PREPS = ("to", "into", "at", "upon", "toward", "towards", "over", "onto")
 # Prepositions that name a recipient inside a complement clause, whatever the event type.
 COMPLEMENT_PREPS = ("to", "with", "against", "on", "from", "for", "into")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
@@ -135,7 +136,13 @@ def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> 
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject token of a verb (following relatives, control and coordination); passive flag."""
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    own = verb
     for _ in range(6):
+        if verb != own and any(c.dep_ == "auxpass" for c in verb.children):
+            # "was attacked by X, killing ...": the inherited subject of a passive head is its agent
+            agent = passive_agent(verb)
+            if agent is not None:
+                return agent, False
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS or child.dep_ == "nsubjpass":
                 if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -261,6 +268,15 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         found = [m for m in phrase_mentions(tok, ctx) if m not in actors]
         if found:
             return found
+    if trigger.kind == "verb":  # last resort: a directional preposition of any kind
+        kids = [c for c in trigger.token.children]
+        kids += [g for c in kids if c.dep_ == "prt" for g in c.children]  # "kidnapped up to 16 ..."
+        for child in kids:
+            if child.dep_ == "prep" and child.lower_ in DIRECTIONAL_PREPS:
+                for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                    found = [m for m in phrase_mentions(pobj, ctx, strict=True) if m not in actors]
+                    if found:
+                        return found
     return []
 
 

@@ -318,8 +318,12 @@ class Store:
     # ------------------------------------------------------------------ analysis results
 
     def save_analysis(self, doc_id: str, mentions: list[Mention], events: list[Event],
-                      claims: list[Claim]) -> None:
-        """Replace a document's mentions, events and claims and mark it analysed (one transaction)."""
+                      claims: list[Claim]) -> tuple[int, int]:
+        """Replace a document's mentions, events and claims and mark it analysed (one transaction).
+
+        Returns:
+            how many events and claims were stored (repeats of one id are stored once).
+        """
         with self._tx() as conn:
             row = conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
             if row is None:
@@ -336,6 +340,7 @@ class Store:
             if claim_rows:
                 conn.execute(insert(t.claims), claim_rows)
             self._set_status(conn, doc_id, "analysed", None)
+        return len(event_rows), len(claim_rows)
 
     def mark_failed(self, doc_id: str, error: str) -> None:
         """Record that a document's analysis raised ``error``; it is not retried automatically."""
