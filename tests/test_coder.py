@@ -1,0 +1,127 @@
+"""Event coder on hand-written sentences (our own words), through the real spaCy pipeline.
+
+Each case: a text, its publication date, and what must (or must not) come out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from aidtrace.model import Event
+from aidtrace.pipeline import code_text
+
+
+def codes(roles: list) -> set[str]:
+    return {c for r in roles for c in (r.entity.country, r.entity.org) if c}
+
+
+def coded(text: str, date: str = "2025-03-12") -> list[Event]:
+    _, events, _ = code_text(text, date=date)
+    return events
+
+
+def one(text: str, etype: str, date: str = "2025-03-12") -> Event:
+    events = [e for e in coded(text, date) if e.type == etype]
+    assert events, f"no {etype} event in {[(e.type, e.evidence.trigger) for e in coded(text, date)]}"
+    return events[0]
+
+
+# (text, type, actor codes that must be present, recipient codes that must be present)
+CASES = [
+    ("Germany sent 40 Marder infantry fighting vehicles to Ukraine last month.", "AID", {"DEU"}, {"UKR"}),
+    ("The Netherlands delivered the first F-16 jets to Ukraine on Monday.", "AID", {"NLD"}, {"UKR"}),
+    ("The Pentagon suspended deliveries of artillery shells to Ukraine on Tuesday.", "SANCTION", {"USA"}, {"UKR"}),
+    ("Poland's president met his Lithuanian counterpart in Vilnius on Friday.", "CONSULT", {"POL"}, {"LTU"}),
+    ("Chancellor Olaf Scholz spoke by telephone with Chinese President Xi Jinping on Monday.", "CONSULT", {"DEU"},
+     set()),
+    ("Hungary's foreign minister criticised the European Union over its sanctions policy.", "ACCUSE", {"HUN"},
+     {"EU"}),
+    ("Lithuania expelled three Russian diplomats on Wednesday.", "SANCTION", {"LTU"}, {"RUS"}),
+    ("Ukraine demanded that Russia withdraw its troops from the Zaporizhzhia nuclear plant.", "REQUEST",
+     {"UKR"}, {"RUS"}),
+    ("Moldova rejected a Russian offer of discounted gas.", "REJECT", {"MDA"}, set()),
+    ("Russian forces shelled the Ukrainian city of Kharkiv overnight.", "ASSAULT", {"RUS"}, {"UKR"}),
+    ("Japan praised South Korea for its decision to join the sanctions.", "SUPPORT", {"JPN"}, {"KOR"}),
+]
+
+
+@pytest.mark.parametrize(("text", "etype", "actor", "recipient"), CASES)
+def test_event_type_and_roles(text: str, etype: str, actor: set[str], recipient: set[str]) -> None:
+    event = one(text, etype)
+    assert actor <= codes(event.actor), event
+    assert recipient <= codes(event.recipient), event
+
+
+def test_future_aid_is_agree_with_planned_or_pledged_status() -> None:
+    event = one("Sweden will send Archer howitzers to Ukraine next month.", "AGREE")
+    assert event.modality == "future"
+    assert event.status in ("planned", "pledged")
+    assert "military" in event.context
+
+
+def test_pledge_is_agree_pledged_with_value_in_euros() -> None:
+    event = one("Germany pledged 500 million euros in military aid to Ukraine on Tuesday.", "AGREE")
+    assert event.status == "pledged"
+    assert event.value is not None and event.value.currency == "EUR"
+    assert event.value.amount == pytest.approx(500_000_000)
+
+
+def test_negated_aid_is_marked_negated() -> None:
+    event = one("In February, France sent no new weapons to Ukraine.", "AID")
+    assert event.negated
+
+
+def test_halt_of_aid_is_sanction_discontinue_military_halted() -> None:
+    event = one("Washington paused shipments of air defence missiles to Kyiv.", "SANCTION")
+    assert event.mode == "discontinue"
+    assert "military" in event.context
+    assert event.status == "halted"
+    assert codes(event.actor) == {"USA"} and codes(event.recipient) == {"UKR"}
+
+
+def test_reported_speech_codes_the_reported_actor_and_keeps_the_speaker() -> None:
+    event = one("Officials in Kyiv said that Denmark had delivered more drones to Ukraine.", "AID")
+    assert codes(event.actor) == {"DNK"}
+    assert event.attribution is not None
+
+
+def test_phone_call_lists_both_parties_and_weekday_date() -> None:
+    event = one("Finnish President Alexander Stubb and Estonian Prime Minister Kristen Michal held a phone call "
+                "on Monday.", "CONSULT", date="2025-03-12")
+    assert event.mode == "phone"
+    assert {"FIN", "EST"} <= codes(event.actor) | codes(event.recipient)
+    assert event.date is not None and event.date.start == "2025-03-10"
+
+
+def test_hypothetical_supply_is_not_coded() -> None:
+    events = coded("Analysts say Spain could send more tanks to Ukraine if its stocks allow.")
+    assert not [e for e in events if e.type in ("AID", "AGREE")]
+
+
+def test_restated_halt_is_one_event_with_extra_evidence() -> None:
+    text = ("The United States halted some weapons deliveries to Ukraine, officials said.\n\n"
+            "Analysts were surprised.\n\n"
+            "The United States halted some weapons deliveries to Ukraine because its stocks are low.")
+    events = [e for e in coded(text) if e.type == "SANCTION"]
+    assert len(events) == 1
+    assert events[0].evidence.extra
+
+
+def test_background_since_clause_is_historical() -> None:
+    events = coded("Poland has backed Ukraine since Russia invaded the country in February 2022.")
+    assault = [e for e in events if e.type == "ASSAULT"]
+    assert assault and assault[0].modality == "historical"
+
+
+def test_statistic_from_a_tracker_is_a_claim_not_aid() -> None:
+    text = ("Nordic countries have provided 20 billion euros in military aid in total since 2022, "
+            "according to the Kiel Institute.")
+    doc, events, claims = code_text(text, date="2025-03-12")
+    assert claims, "the statistic must be a claim"
+    assert claims[0].value.currency == "EUR"
+    assert claims[0].reported_by is not None
+    assert not [e for e in events if e.type == "AID" and not e.negated]
+
+
+def test_unrelated_sentence_gives_no_event() -> None:
+    assert coded("The weather in Lviv was cold and the markets were busy.") == []
