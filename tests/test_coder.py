@@ -108,7 +108,7 @@ def test_restated_halt_is_one_event_with_extra_evidence() -> None:
 
 
 def test_background_since_clause_is_historical() -> None:
-    events = coded("Poland has backed Ukraine since Russia invaded the country in February 2022.")
+    events = coded("Poland has backed its neighbour since Russia invaded Ukraine in February 2022.")
     assault = [e for e in events if e.type == "ASSAULT"]
     assert assault and assault[0].modality == "historical"
 

@@ -8,6 +8,7 @@ line on stderr and their exit code: 1 for failed inputs, 2 for usage errors.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,9 +44,17 @@ app = typer.Typer(
 
 
 
+# Tables written to a file or pipe (`make demo`, logs) get this width instead of Rich's 80
+# columns, so evidence sentences stay readable; COLUMNS still wins when set.
+PIPE_WIDTH = 160
+
+
 def out() -> Console:
     """Standard output (made per call so COLUMNS and redirections made after import count)."""
-    return Console(highlight=False)
+    console = Console(highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(highlight=False, width=PIPE_WIDTH)
+    return console
 
 
 def err() -> Console:

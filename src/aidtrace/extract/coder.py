@@ -13,13 +13,14 @@ Events restated in the same document are merged, the first statement kept as evi
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..model import Claim, DateSpan, Document, Event, Evidence, Mention, Money, Role
 from ..nlp.pipeline import Sentence
 from . import claims as claim_rules
 from .modality import Modality, read_modality
-from .plover import cameo_for, default_status
+from .plover import cameo_for, default_status, governor_status
 from .roles import (
     MentionIndex,
     SentenceContext,
@@ -40,6 +41,13 @@ FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE
 FUTURE_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"}
 # Saying one will not do something cooperative is a refusal.
 NEGATED_FUTURE_TO_REJECT = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+# Attacks by an unnamed perpetrator are coded with the country where they happened as actor.
+LOCATED_ACTOR_TYPES = {"ASSAULT"}
+PLACE_PREPS = {"in", "near", "outside", "at", "inside", "across"}
+# Events that are only reported with a target (an attack on no one is not an event we can code).
+TARGET_REQUIRED = {"ASSAULT"}
+# Types whose actor may also be the recipient when no target is named (domestic politics).
+SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
 # Mostly domestic event types: without a named target, the place or the actor's own country
 # is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
@@ -201,13 +209,21 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors:
         actors = _fallback_actor(trig, ctx, doc)
         how = "context" if actors else how
+    if not actors and trig.sense.type in LOCATED_ACTOR_TYPES and how in ("passive", "unresolved", "agent"):
+        # "a journalist was killed in a car bomb in Beirut": an unnamed attacker is coded by place
+        actors = _place_mentions(trig, ctx)
+        how = "location" if actors else how
     if not actors:
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
     actors = _with_country(actors, ctx, sent, recipients)
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
     if etype in DOMESTIC_TYPES and not recipients:
-        recipients, how = _domestic_recipient(trig, ctx, sent, actors), how + "+domestic"
+        recipients, how = _domestic_recipient(trig, ctx, sent, actors, etype), how + "+domestic"
+    if etype in TARGET_REQUIRED and not recipients:
+        return None
+    if len({m.entity.country for m in actors}) > 1:  # reciprocal: a party is not also the recipient
+        recipients = [m for m in recipients if m.entity.country not in {a.entity.country for a in actors}]
     if etype is None:
         return None
     clause = _clause_span(trig)
@@ -235,13 +251,15 @@ def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
     pair = subj is not None and subj.lemma_.lower() in PAIR_NOUNS and any(
         c.lower_ in ("two", "both") for c in subj.children)
+    if poss and not trig.sense.reciprocal:
+        poss = []  # "their own deliveries" says nothing about who "they" are
     if not poss and not pair:
         return []
     earlier = [m for m in ctx.index.before(ctx.offset) if m.entity.kind in ("person", "state")]
     if pair or poss[0].lower_ == "their":
         if pair and subj is not None and subj.lemma_.lower() in ("leader", "president", "minister", "head"):
             earlier = [m for m in earlier if m.entity.kind == "person"]
-        return _last_distinct(earlier, 2)
+        return _distinct_countries(earlier, 2)
     return earlier[-1:]
 
 
@@ -253,6 +271,28 @@ def _last_distinct(mentions: list[Mention], n: int) -> list[Mention]:
         if len(out) == n:
             break
     return list(reversed(out)) if len(out) == n else []
+
+
+def _distinct_countries(mentions: list[Mention], n: int) -> list[Mention]:
+    """The last ``n`` mentions of distinct countries ("the two leaders": two sides)."""
+    out: list[Mention] = []
+    for m in reversed(mentions):
+        if m.entity.country and all(o.entity.country != m.entity.country for o in out):
+            out.append(m)
+        if len(out) == n:
+            break
+    return list(reversed(out)) if len(out) == n else []
+
+
+def _place_mentions(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
+    """Countries named as the place of a clause ("in Beirut", "outside the Iraqi city of Basra")."""
+    head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
+    for tok in head.subtree:
+        if tok.dep_ in ("prep", "advmod") and tok.lower_ in PLACE_PREPS:
+            found = [m for m in ctx.span_mentions(list(tok.subtree)[1:]) if m.entity.country]
+            if found:
+                return found[:1]
+    return []
 
 
 def _with_country(actors: list[Mention], ctx: SentenceContext, sent: Sentence, recipients: list[Mention]
@@ -271,8 +311,8 @@ def _with_country(actors: list[Mention], ctx: SentenceContext, sent: Sentence, r
             for m in actors]
 
 
-def _domestic_recipient(trig: Trigger, ctx: SentenceContext, sent: Sentence, actors: list[Mention]
-                        ) -> list[Mention]:
+def _domestic_recipient(trig: Trigger, ctx: SentenceContext, sent: Sentence, actors: list[Mention],
+                        etype: str) -> list[Mention]:
     """Where a mostly domestic event names no target: a place it happens in, else the actor."""
     head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
     for child in head.children:
@@ -284,7 +324,7 @@ def _domestic_recipient(trig: Trigger, ctx: SentenceContext, sent: Sentence, act
     # the actor's own country, but only when the sentence names no other country
     own = {m.entity.country for m in actors if m.entity.country}
     named = {m.entity.country for m in ctx.index.within(sent.start, sent.end) if m.entity.country}
-    if len(own) == 1 and named <= own:
+    if etype in SELF_DIRECTED_TYPES and len(own) == 1 and named <= own:
         return [m for m in actors if m.entity.country][:1]
     return []
 
@@ -294,7 +334,8 @@ def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors
     """PLOVER coding rules on top of the trigger sense: future cooperation -> AGREE, status."""
     sense = trig.sense
     etype, mode = sense.type, sense.mode
-    status = sense.status or default_status(etype, trig.token.tag_)
+    carried = governor_status(lemma(trig.governor)) if trig.kind == "noun" and trig.governor is not None else None
+    status = sense.status or carried or default_status(etype, trig.token.tag_)
     if mod.modality == "future" and mod.negated and etype in NEGATED_FUTURE_TO_REJECT:
         mod.negated = False
         return "REJECT", None, None
@@ -305,8 +346,10 @@ def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors
     if mod.modality == "future" and etype in FUTURE_TO_AGREE:
         status = "pledged" if sense.future and etype == "AID" else ("planned" if etype != "AGREE" else status)
         etype, mode = "AGREE", None
+    if etype == "AGREE" and sense.future and not sense.status:
+        status = "pledged"  # "promised", "committed", "earmarked"
     if etype == "AGREE" and status is None:
-        status = "pledged" if trig.sense.future else "planned" if mod.modality == "future" else "approved"
+        status = "planned" if mod.modality == "future" else "approved"
     if etype in RECIPIENT_REQUIRED and not recipients:
         return None, None, None
     if etype == "COOPERATE" and not recipients and len(actors) < 2:
@@ -329,9 +372,9 @@ def _context(trig: Trigger, clause: tuple[int, int], etype: str) -> list[str]:
     if etype in ("AID", "COOPERATE", "AGREE", "SANCTION", "REQUEST", "CONSULT", "SUPPORT", "REJECT", "THREATEN"):
         sent = trig.token.sent
         words = [t for t in sent if clause[0] <= t.idx < clause[1]]
-        if any(lemma(t) in lex.classes["military"] or t.lower_ in lex.classes["military"] for t in words):
-            if "military" not in ctx:
-                ctx.append("military")
+        military = any(lemma(t) in lex.classes["military"] or t.lower_ in lex.classes["military"] for t in words)
+        if military and "military" not in ctx:
+            ctx.append("military")
     return ctx
 
 
@@ -396,9 +439,7 @@ def _under_ccomp(tok: Token, head: Token) -> bool:
     return False
 
 
-def _date_of(span: DateSpan | None):  # type: ignore[no-untyped-def]
-    from datetime import date
-
+def _date_of(span: DateSpan | None) -> date | None:
     if span is None or not span.start:
         return None
     try:

@@ -35,3 +35,9 @@ def default_status(etype: str, tag: str) -> str | None:
     if not row:
         return None
     return row["past"] if tag in ("VBD", "VBN") else row["present"]
+
+
+def governor_status(verb_lemma: str) -> str | None:
+    """Status an event noun takes from the verb carrying it ("completed the delivery": delivered)."""
+    value = _table().get("governor_status", {}).get(verb_lemma)
+    return str(value) if value else None

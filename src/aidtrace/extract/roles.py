@@ -51,7 +51,7 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
 GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "representative", "spokesman",
                   "spokeswoman", "spokesperson", "government", "authority", "negotiator", "delegation",
-                  "diplomat", "i", "our", "they", "we"}
+                  "diplomat", "i", "our", "they"}
 # Tokens below these dependencies belong to another phrase (a place, a clause), not the head's entity.
 _DETACHED = {"prep", "relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "dep"}
 
@@ -195,11 +195,11 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
     """Actor mentions of a trigger and how they were found."""
     verb = trigger.token if trigger.kind == "verb" else None
     if trigger.kind == "noun":
-        found = _noun_actor(trigger, ctx)
-        if found[0]:
-            return found
-        if found[1] == "pronoun-possessor" and not _light_governed(trigger):
-            return found  # "during their conversation": the coder looks back for "their"
+        noun_found = _noun_actor(trigger, ctx)
+        if noun_found[0]:
+            return noun_found
+        if noun_found[1] == "pronoun-possessor" and not _light_governed(trigger):
+            return noun_found  # "during their conversation": the coder looks back for "their"
         verb = trigger.governor
     if verb is None:
         return [], "none"
@@ -252,7 +252,8 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
     if trigger.kind == "noun" and trigger.governor is not None and _light_governed(trigger):
         heads.append(trigger.governor)
     preps = RECIPIENT_PREPS.get(trigger.sense.type, ("to",))
-    candidates = [tok for head in heads for tok in _recipient_heads(head, preps)]
+    topic = trigger.sense.topic
+    candidates = [tok for head in heads for tok in _recipient_heads(head, preps, topic=topic)]
     verb = trigger.token
     if trigger.kind == "verb" and verb.dep_ == "conj" and trigger.sense.type in ADDRESSEE_TYPES:
         # "thanked the US ... but stressed the need to ...": coordinated verbs share the addressee
@@ -268,7 +269,7 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         found = [m for m in phrase_mentions(tok, ctx) if m not in actors]
         if found:
             return found
-    if trigger.kind == "verb":  # last resort: a directional preposition of any kind
+    if trigger.kind == "verb" and not topic:  # last resort: a directional preposition of any kind
         kids = [c for c in trigger.token.children]
         kids += [g for c in kids if c.dep_ == "prt" for g in c.children]  # "kidnapped up to 16 ..."
         for child in kids:
@@ -286,12 +287,17 @@ def _light_governed(trigger: Trigger) -> bool:
     return trigger.governor is not None and light_path(trigger.token, load_lexicon())
 
 
-def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0) -> list[Token]:
+def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0, topic: bool = False) -> list[Token]:
     """Objects, then prepositional objects, then those of a complement clause
-    ("offered to hand over to Great Britain", "threatened to cut off electricity to X")."""
-    objs, pps, deeper = [], [], []
+    ("offered to hand over to Great Britain", "threatened to cut off electricity to X").
+    With ``topic`` the direct object is what is discussed, not a party."""
+    objs: list[Token] = []
+    pps: list[Token] = []
+    deeper: list[Token] = []
     for child in head.children:
         if child.dep_ in ("dobj", "dative", "iobj", "obj", "attr", "oprd", "nsubjpass"):
+            if topic and child.dep_ in ("dobj", "obj", "attr"):
+                continue
             objs.append(child)
         elif child.dep_ == "prep" and child.lower_ in preps:
             pps.extend(g for g in child.children if g.dep_ == "pobj")

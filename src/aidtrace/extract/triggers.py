@@ -44,6 +44,7 @@ class Sense:
     future: bool = False
     reciprocal: bool = False
     host: bool = False
+    topic: bool = False  # the object is what is talked about, not a party ("discussed the deal")
 
     @classmethod
     def from_yaml(cls, raw: dict[str, Any]) -> Sense:
