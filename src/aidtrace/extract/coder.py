@@ -44,6 +44,8 @@ NEGATED_FUTURE_TO_REJECT = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "
 # Attacks by an unnamed perpetrator are coded with the country where they happened as actor.
 LOCATED_ACTOR_TYPES = {"ASSAULT"}
 PLACE_PREPS = {"in", "near", "outside", "at", "inside", "across"}
+# Types whose recipient is another party than the actor (aid to oneself is a parse error).
+OUTWARD_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION"}
 # Events that are only reported with a target (an attack on no one is not an event we can code).
 TARGET_REQUIRED = {"ASSAULT"}
 # Types whose actor may also be the recipient when no target is named (domestic politics).
@@ -217,13 +219,15 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
     actors = _with_country(actors, ctx, sent, recipients)
+    own = {a.entity.country for a in actors if a.entity.country}
+    if len(own) > 1 or trig.sense.type in OUTWARD_TYPES:
+        # a party of a joint action, or the giver of aid, is not also its recipient
+        recipients = [m for m in recipients if m.entity.country not in own or not m.entity.country]
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
     if etype in DOMESTIC_TYPES and not recipients:
         recipients, how = _domestic_recipient(trig, ctx, sent, actors, etype), how + "+domestic"
     if etype in TARGET_REQUIRED and not recipients:
         return None
-    if len({m.entity.country for m in actors}) > 1:  # reciprocal: a party is not also the recipient
-        recipients = [m for m in recipients if m.entity.country not in {a.entity.country for a in actors}]
     if etype is None:
         return None
     clause = _clause_span(trig)

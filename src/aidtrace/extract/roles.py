@@ -304,7 +304,7 @@ def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0, topic:
         elif child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
             # "help Ukraine manufacture": the controlled clause's subject
             pps.extend(g for g in child.children if g.dep_ == "nsubj")
-            if depth < 2:
+            if depth < 2 and not topic:
                 deeper.extend(_recipient_heads(child, COMPLEMENT_PREPS, depth + 1))
     return objs + pps + deeper
 

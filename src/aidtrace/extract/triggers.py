@@ -45,6 +45,7 @@ class Sense:
     reciprocal: bool = False
     host: bool = False
     topic: bool = False  # the object is what is talked about, not a party ("discussed the deal")
+    needs_verb: bool = False  # (nouns) a light verb must carry it; a possessor is not enough
 
     @classmethod
     def from_yaml(cls, raw: dict[str, Any]) -> Sense:
@@ -276,9 +277,10 @@ LIGHT_PATH_DEPS = {"dobj", "pobj", "prep", "compound", "conj", "appos", "attr", 
 def has_light_support(trig: Trigger, lex: Lexicon) -> bool:
     """A nominal trigger is an event when a light verb carries it or its phrase names its actor."""
     noun = trig.token
-    if any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("between", "by")) for c in noun.children):
+    if not trig.sense.needs_verb and any(
+            c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("between", "by")) for c in noun.children):
         return True
-    return light_path(noun, lex, allow_during=True)
+    return light_path(noun, lex, allow_during=not trig.sense.needs_verb)
 
 
 def light_path(noun: Token, lex: Lexicon, allow_during: bool = False) -> bool:
