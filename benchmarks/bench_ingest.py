@@ -9,7 +9,10 @@ imports and the model load included, for every row alike):
   temporary directory (read, clean, de-duplicate, store, split, filter, parse, code, save);
 - ``aidtrace ingest --no-filter``: the same, parsing every sentence, to show what the
   candidate filter buys;
-- ``aidtrace ingest, AIDTRACE_N_PROCESS=2``: the same with two spaCy worker processes.
+- ``aidtrace ingest, AIDTRACE_N_PROCESS=2``: the same with two spaCy worker processes;
+- ``... 1 article``: the n_process=1 baseline and the default ingest over the first story only,
+  which approximates each side's fixed cost (start-up, imports, model, database creation), so
+  a marginal rate, (N - 1) / (t(N) - t(1)), can be given next to the end-to-end one.
 
 Peak memory is measured two ways: ``tree`` is the largest sum of RSS over the child and all
 its descendants (psutil, sampled every 20 ms), which counts spaCy's worker processes together;
@@ -139,17 +142,22 @@ def run_child(config: Config, workdir: Path) -> Run:
     return Run(seconds, peak / 2**20, usage.ru_maxrss / 1024, output)
 
 
-def configs(data: Path, workdir: Path) -> list[Config]:
-    """The measured commands; each ingest writes a fresh database file."""
-    me = [sys.executable, str(Path(__file__).resolve()), "--data", str(data), "--child"]
-    ingest = [str(AIDTRACE), "ingest", str(data), "--db"]
+def configs(data: Path, one: Path, workdir: Path) -> list[Config]:
+    """The measured commands (baseline first, default ingest third); each ingest writes a fresh db."""
+    def spacy_child(path: Path, n_process: int) -> list[str]:
+        return [sys.executable, str(Path(__file__).resolve()), "--data", str(path), "--child", str(n_process)]
+
+    def ingest(path: Path, db: str, *extra: str) -> list[str]:
+        return [str(AIDTRACE), "ingest", str(path), "--db", str(workdir / db), *extra]
+
     return [
-        Config("spacy nlp.pipe, n_process=1", [*me, "1"]),
-        Config("spacy nlp.pipe, n_process=2", [*me, "2"]),
-        Config("aidtrace ingest", [*ingest, str(workdir / "filter.db")], ingest=True),
-        Config("aidtrace ingest --no-filter", [*ingest, str(workdir / "nofilter.db"), "--no-filter"], ingest=True),
-        Config("aidtrace ingest, N_PROCESS=2", [*ingest, str(workdir / "np2.db")],
-               {"AIDTRACE_N_PROCESS": "2"}, ingest=True),
+        Config("spacy nlp.pipe, n_process=1", spacy_child(data, 1)),
+        Config("spacy nlp.pipe, n_process=2", spacy_child(data, 2)),
+        Config("aidtrace ingest", ingest(data, "filter.db"), ingest=True),
+        Config("aidtrace ingest --no-filter", ingest(data, "nofilter.db", "--no-filter"), ingest=True),
+        Config("aidtrace ingest, N_PROCESS=2", ingest(data, "np2.db"), {"AIDTRACE_N_PROCESS": "2"}, ingest=True),
+        Config("spacy n_process=1, 1 article", spacy_child(one, 1)),
+        Config("aidtrace ingest, 1 article", ingest(one, "one.db"), ingest=True),
     ]
 
 
@@ -170,7 +178,8 @@ def ingest_counts(output: str) -> str:
 
 def measure(data: Path, repeat: int, workdir: Path) -> list[Result]:
     """Every configuration ``repeat`` times, in turn, so machine noise hits all of them alike."""
-    results = [Result(c) for c in configs(data, workdir)]
+    one, _ = limited_copy(data, 1, workdir, "one.jsonl")
+    results = [Result(c) for c in configs(data, one, workdir)]
     for round_no in range(repeat):
         for res in results:
             fresh_db(res.config)
@@ -180,6 +189,7 @@ def measure(data: Path, repeat: int, workdir: Path) -> list[Result]:
 
 
 def print_report(results: list[Result], n_articles: int, repeat: int) -> None:
+    """The table (end-to-end rates and ratios, peaks), the ingest counts, marginal rates, the target."""
     base = n_articles / results[0].seconds()
     print(f"{datetime.now().isoformat(timespec='seconds')}  python {platform.python_version()}  "
           f"nproc {os.cpu_count()}  model {MODEL}  batch_size {BATCH_SIZE}")
@@ -187,25 +197,36 @@ def print_report(results: list[Result], n_articles: int, repeat: int) -> None:
     print(f"{'configuration':<30} {'median s':>8} {'articles/s':>10} {'vs spacy np=1':>13} "
           f"{'peak tree MB':>12} {'max proc MB':>11}  runs (s)")
     for res in results:
-        rate = n_articles / res.seconds()
+        single = res.config.name.endswith("1 article")
+        rate = (1 if single else n_articles) / res.seconds()
+        ratio = f"{'-':>12} " if single else f"{rate / base:>12.2f}x"
         runs = " ".join(f"{r.seconds:.1f}" for r in res.runs)
-        print(f"{res.config.name:<30} {res.seconds():>8.1f} {rate:>10.2f} {rate / base:>12.2f}x "
+        print(f"{res.config.name:<30} {res.seconds():>8.1f} {rate:>10.2f} {ratio} "
               f"{res.tree_mb():>12.0f} {res.proc_mb():>11.0f}  {runs}")
     print()
     for res in results:
         detail = ingest_counts(res.runs[-1].output) if res.config.ingest else res.runs[-1].output.strip()
         print(f"{res.config.name}: {detail}")
     ingest = results[2]
+    spacy_marginal = marginal_rate(results[0], results[5], n_articles)
+    ingest_marginal = marginal_rate(ingest, results[6], n_articles)
+    print(f"\nmarginal articles/s, (N - 1) / (t(N) - t(1)): spacy np=1 {spacy_marginal:.2f}, "
+          f"aidtrace ingest {ingest_marginal:.2f} ({ingest_marginal / spacy_marginal:.2f}x)")
     print(f"\ntarget: ingest faster than spacy np=1: {'yes' if ingest.seconds() < results[0].seconds() else 'no'}; "
           f"peak RSS < {TARGET_RSS_MB} MB: {'yes' if ingest.tree_mb() < TARGET_RSS_MB else 'no'}")
 
 
-def limited_copy(data: Path, limit: int | None, workdir: Path) -> tuple[Path, int]:
+def marginal_rate(full: Result, one: Result, n_articles: int) -> float:
+    """Articles per second once the fixed cost measured by the one-article run is taken off."""
+    return (n_articles - 1) / max(1e-9, full.seconds() - one.seconds())
+
+
+def limited_copy(data: Path, limit: int | None, workdir: Path, name: str = "input.jsonl") -> tuple[Path, int]:
     """The input file, or a copy holding only its first ``limit`` lines; and its line count."""
     lines = [line for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
     if limit is None or limit >= len(lines):
         return data, len(lines)
-    subset = workdir / "input.jsonl"
+    subset = workdir / name
     subset.write_text("\n".join(lines[:limit]) + "\n", encoding="utf-8")
     return subset, limit
 

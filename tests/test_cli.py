@@ -211,3 +211,15 @@ def test_the_console_script_runs() -> None:
     result = subprocess.run([str(Path(sys.executable).with_name("aidtrace")), "docs", "--format", "xml"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "xml" in result.stderr
+
+
+def test_failed_analysis_exits_1_and_names_the_document(seeds_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # a spaCy pipeline that cannot be loaded makes every analysis fail; the documents stay stored
+    monkeypatch.setenv("AIDTRACE_SPACY_MODEL", "aidtrace_no_such_model")
+    db = tmp_path / "f.db"
+    result = CliRunner().invoke(app, ["ingest", str(seeds_dir), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "000_16509b5f7bfc3739.txt" in result.stderr and "aidtrace_no_such_model" in result.stderr
+    stored = run("docs", "--db", str(db), "--format", "jsonl").stdout.splitlines()
+    assert len(stored) == 2

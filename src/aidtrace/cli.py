@@ -176,7 +176,8 @@ def ingest(
 ) -> None:
     """Read articles, store them as documents, and code their events and claims.
 
-    Exit code 0 if every input was stored, 1 if some were rejected, 2 on usage errors.
+    Exit code 0 if every input was stored and analysed, 1 if some were rejected or failed
+    analysis (each is listed with its reason), 2 on usage errors.
     """
     with handled():
         settings = Settings.load(db=db, max_bytes=max_bytes, candidate_filter=False if no_filter else None)
@@ -184,7 +185,7 @@ def ingest(
             summary = pipeline.ingest(paths, settings, fmt=fmt.value, date=date,
                                       stdin=sys.stdin if "-" in paths else None, progress=progress)
     print_summary(summary)
-    if summary.rejected:
+    if summary.rejected or summary.failed:
         raise typer.Exit(1)
 
 

@@ -42,12 +42,10 @@ FUTURE_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"}
 # Saying one will not do something cooperative is a refusal.
 NEGATED_FUTURE_TO_REJECT = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # Attacks by an unnamed perpetrator are coded with the country where they happened as actor.
-LOCATED_ACTOR_TYPES = {"ASSAULT"}
+LOCATED_ACTOR_TYPES = {"ASSAULT", "PROTEST"}
 PLACE_PREPS = {"in", "near", "outside", "at", "inside", "across"}
 # Types whose recipient is another party than the actor (aid to oneself is a parse error).
 OUTWARD_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION"}
-# Events that are only reported with a target (an attack on no one is not an event we can code).
-TARGET_REQUIRED = {"ASSAULT"}
 # Types whose actor may also be the recipient when no target is named (domestic politics).
 SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
 # Mostly domestic event types: without a named target, the place or the actor's own country
@@ -226,8 +224,6 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
     if etype in DOMESTIC_TYPES and not recipients:
         recipients, how = _domestic_recipient(trig, ctx, sent, actors, etype), how + "+domestic"
-    if etype in TARGET_REQUIRED and not recipients:
-        return None
     if etype is None:
         return None
     clause = _clause_span(trig)

@@ -51,7 +51,11 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
 GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "representative", "spokesman",
                   "spokeswoman", "spokesperson", "government", "authority", "negotiator", "delegation",
-                  "diplomat", "i", "our", "they"}
+                  "diplomat", "i", "our", "they", "force", "troop", "army", "military", "police", "soldier",
+                  "unit"}
+# Passive forms that describe the subject's own stance ("Vietnam is committed to ..."): the
+# grammatical subject is the actor.
+STATIVE_PASSIVES = {"commit", "determine", "prepare", "resolve", "dedicate", "poise", "set"}
 # Tokens below these dependencies belong to another phrase (a place, a clause), not the head's entity.
 _DETACHED = {"prep", "relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "dep"}
 
@@ -152,6 +156,8 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             return verb.head, passive
         if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head != verb:
             verb = verb.head
+            while verb.pos_ == "ADP" and verb.head != verb:  # "resorted to throwing": over the preposition
+                verb = verb.head
             continue
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return None, passive
@@ -204,6 +210,8 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
     if verb is None:
         return [], "none"
     subj, passive = subject_of(verb)
+    if passive and lemma(verb) in STATIVE_PASSIVES and subj is not None:
+        passive = False
     if passive:
         agent = passive_agent(verb)
         return (phrase_mentions(agent, ctx), "agent") if agent is not None else ([], "passive")
@@ -274,10 +282,15 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         kids += [g for c in kids if c.dep_ == "prt" for g in c.children]  # "kidnapped up to 16 ..."
         for child in kids:
             if child.dep_ == "prep" and child.lower_ in DIRECTIONAL_PREPS:
-                for pobj in (g for g in child.children if g.dep_ == "pobj"):
+                pobjs = [g for g in child.children if g.dep_ == "pobj"]
+                for pobj in pobjs:
                     found = [m for m in phrase_mentions(pobj, ctx, strict=True) if m not in actors]
                     if found:
                         return found
+                if not pobjs:  # a dangling "to" (parse error): the noun phrase right after it
+                    found = [m for m in ctx.span_mentions(_phrase_after(child)) if m not in actors]
+                    if found:
+                        return found[:1]
     return []
 
 
@@ -307,6 +320,16 @@ def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0, topic:
             if depth < 2 and not topic:
                 deeper.extend(_recipient_heads(child, COMPLEMENT_PREPS, depth + 1))
     return objs + pps + deeper
+
+
+def _phrase_after(tok: Token) -> list[Token]:
+    """Tokens after ``tok`` up to the next verb or punctuation."""
+    out = []
+    for nxt in tok.doc[tok.i + 1:]:
+        if nxt.pos_ in ("VERB", "AUX", "PUNCT", "ADP"):
+            break
+        out.append(nxt)
+    return out
 
 
 def attribution_mentions(trigger: Trigger, ctx: SentenceContext) -> list[Mention]:
