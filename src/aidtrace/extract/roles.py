@@ -269,6 +269,10 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         shared = [c for c in verb.head.children if c.dep_ in ("dobj", "dative")]
         candidates.extend(c for c in shared
                           if not any(m.entity.country in own for m in phrase_mentions(c, ctx, strict=True)))
+    if trigger.sense.type == "THREATEN":  # "threatened to strike unless Israel rescinded ...": Israel
+        cond = condition_subject(trigger.token)
+        if cond is not None:
+            candidates.insert(0, cond)
     for tok in candidates:
         found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors]
         if found:
@@ -314,12 +318,27 @@ def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0, topic:
             objs.append(child)
         elif child.dep_ == "prep" and child.lower_ in preps:
             pps.extend(g for g in child.children if g.dep_ == "pobj")
-        elif child.dep_ in ("xcomp", "ccomp") and child.pos_ in ("VERB", "AUX"):
+        elif child.dep_ in ("xcomp", "ccomp", "acl") and child.pos_ in ("VERB", "AUX") or _purpose(child):
             # "help Ukraine manufacture": the controlled clause's subject
             pps.extend(g for g in child.children if g.dep_ == "nsubj")
             if depth < 2 and not topic:
                 deeper.extend(_recipient_heads(child, COMPLEMENT_PREPS, depth + 1))
     return objs + pps + deeper
+
+
+def _purpose(tok: Token) -> bool:
+    """An "in order to" clause ("opened the bridge to allow deliveries to Afghanistan")."""
+    return tok.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in tok.children)
+
+
+def condition_subject(verb: Token) -> Token | None:
+    """The subject of an "unless/if" clause under a verb: the party a threat is aimed at."""
+    for child in verb.subtree:
+        if child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("unless", "if") for g in child.children):
+            subj, _ = subject_of(child)
+            if subj is not None:
+                return subj
+    return None
 
 
 def _phrase_after(tok: Token) -> list[Token]:
