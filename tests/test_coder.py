@@ -125,3 +125,16 @@ def test_statistic_from_a_tracker_is_a_claim_not_aid() -> None:
 
 def test_unrelated_sentence_gives_no_event() -> None:
     assert coded("The weather in Lviv was cold and the markets were busy.") == []
+
+
+def test_a_company_of_the_actors_country_deep_in_the_object_is_not_the_addressee() -> None:
+    event = one("Kyiv asks its partners to pay for weapons made by Ukrainian manufacturers.", "REQUEST",
+                date="2025-07-24")
+    assert codes(event.actor) == {"UKR"}
+    assert "UKR" not in codes(event.recipient)
+
+
+def test_threat_target_is_the_subject_of_the_unless_clause() -> None:
+    event = one("Farmers in Estonia threatened to block the border crossings unless Latvia lifts its new tariffs.",
+                "THREATEN")
+    assert "LVA" in codes(event.recipient)

@@ -53,6 +53,9 @@ GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "r
                   "spokeswoman", "spokesperson", "government", "authority", "negotiator", "delegation",
                   "diplomat", "i", "our", "they", "force", "troop", "army", "military", "police", "soldier",
                   "unit"}
+# A same-country company, outlet or institute deep in a phrase ("weapons made by Ukrainian
+# manufacturers") is what the event is about, not whom it addresses.
+BYSTANDER_SECTORS = {"BUS", "MED", "RES", "EDU"}
 # Passive forms that describe the subject's own stance ("Vietnam is committed to ..."): the
 # grammatical subject is the actor.
 STATIVE_PASSIVES = {"commit", "determine", "prepare", "resolve", "dedicate", "poise", "set"}
@@ -277,8 +280,11 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors]
         if found:
             return found
+    # looser pass: an entity buried inside the phrase
+    own = {m.entity.country for m in actors if m.entity.country}
     for tok in candidates:
-        found = [m for m in phrase_mentions(tok, ctx) if m not in actors]
+        found = [m for m in phrase_mentions(tok, ctx) if m not in actors
+                 and not (m.entity.country in own and BYSTANDER_SECTORS & set(m.entity.sector))]
         if found:
             return found
     if trigger.kind == "verb" and not topic:  # last resort: a directional preposition of any kind
