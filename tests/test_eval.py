@@ -80,3 +80,4 @@ def test_broken_gold_line_is_named(tmp_path: Path) -> None:
 def test_missing_gold_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(GoldFileError, match="cannot read"):
         load_jsonl(tmp_path / "absent.jsonl")
+

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from aidtrace.extract.items import _data_path, find_items
+from aidtrace.datafiles import load_yaml
+from aidtrace.extract.items import find_items
 
 # (sentence, expected items as (text, category, canonical, quantity))
 CASES = [
@@ -134,6 +134,6 @@ def test_money_is_not_a_quantity():
 
 
 def test_taxonomy_categories_are_closed():
-    data = yaml.safe_load(_data_path().read_text(encoding="utf-8"))
+    data = load_yaml("items.yaml")
     assert {e["category"] for e in data["items"]} <= set(data["categories"])
     assert len({e["canonical"] for e in data["items"]}) == len(data["items"])

@@ -27,11 +27,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml, read_text
 from ..model import Document, Entity, Mention
 from ..nlp.pipeline import Sentence
 
@@ -174,12 +172,8 @@ class _Context:
 # --------------------------------------------------------------------------- loading
 
 
-def _data_text(*parts: str) -> str:
-    return resources.files("aidtrace").joinpath("data", *parts).read_text(encoding="utf-8")
-
-
-def _yaml(*parts: str) -> Any:
-    return yaml.safe_load(_data_text(*parts))
+_data_text = read_text
+_yaml = load_yaml
 
 
 def _slug(name: str) -> str:

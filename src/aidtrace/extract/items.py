@@ -15,11 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..errors import DataFileError
 from ..model import Item
 from .money import NUMBER_RE, parse_number
@@ -46,20 +44,16 @@ class _Taxonomy:
     quantity: re.Pattern[str]
 
 
-def _data_path() -> Any:
-    return resources.files("aidtrace") / "data" / _DATA
-
-
 @lru_cache(maxsize=1)
 def _taxonomy() -> _Taxonomy:
     """Read items.yaml once and compile every entry."""
     try:
-        data = yaml.safe_load(_data_path().read_text(encoding="utf-8"))
+        data = load_yaml(_DATA)
         categories = set(data["categories"])
         heads = "|".join(data["heads"])
         entries = tuple(_entry(spec, heads, categories) for spec in data["items"])
         quantity = _quantity_pattern(data["fillers"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as err:
+    except (KeyError, TypeError, re.error) as err:
         raise DataFileError(_DATA, f"cannot read the item taxonomy ({err})") from err
     return _Taxonomy(entries, quantity)
 

@@ -22,11 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..errors import DataFileError
 from ..model import Money
 
@@ -110,18 +108,14 @@ class _Lexicon:
     pattern: re.Pattern[str]
 
 
-def _data_path() -> Any:
-    return resources.files("aidtrace") / "data" / _DATA
-
-
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     """Read currencies.yaml once and compile the money pattern."""
     try:
-        data = yaml.safe_load(_data_path().read_text(encoding="utf-8"))
+        data = load_yaml(_DATA)
         prefixes, suffixes, hints = _forms(data["currencies"])
         qualifiers = [str(q) for q in data["qualifiers"]]
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as err:
+    except (KeyError, TypeError) as err:
         raise DataFileError(_DATA, f"cannot read the currency table ({err})") from err
     return _Lexicon(prefixes, suffixes, hints, _compile(prefixes, suffixes, qualifiers))
 

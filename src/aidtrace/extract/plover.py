@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from ..datafiles import load_yaml
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("aidtrace.data").joinpath("plover.yaml").read_text("utf-8"))
+    table: dict[str, Any] = load_yaml("plover.yaml")
+    return table
 
 
 def cameo_for(etype: str, mode: str | None, context: list[str], hint: str | None = None) -> str | None:

@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..errors import DataFileError
 
 if TYPE_CHECKING:
@@ -85,10 +83,7 @@ def _split_keys(table: dict[str, Any], path: str) -> dict[str, list[Sense]]:
 def load_lexicon() -> Lexicon:
     """The packaged trigger lexicon (parsed once per process)."""
     path = "aidtrace/data/triggers.yaml"
-    try:
-        raw = yaml.safe_load(resources.files("aidtrace.data").joinpath("triggers.yaml").read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise DataFileError(path, f"cannot load ({err})") from err
+    raw = load_yaml("triggers.yaml")
     nouns = {tuple(k.split()): v for k, v in _split_keys(raw.get("nouns", {}), path).items()}
     mod = raw.get("modality", {})
     lex = Lexicon(

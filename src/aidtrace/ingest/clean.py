@@ -16,11 +16,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_yaml
 from ..errors import DataFileError
 
 # --------------------------------------------------------------------------- results
@@ -67,11 +65,7 @@ class CleanWork:
 
 def _load_data(name: str) -> dict[str, Any]:
     """Read one packaged YAML data file as a mapping (DataFileError when malformed)."""
-    ref = resources.files("aidtrace").joinpath("data", name)
-    try:
-        data = yaml.safe_load(ref.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise DataFileError(f"data/{name}", str(err)) from err
+    data = load_yaml(name)
     if not isinstance(data, dict):
         raise DataFileError(f"data/{name}", "the top level must be a mapping")
     return data
