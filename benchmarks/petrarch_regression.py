@@ -50,7 +50,7 @@ REAL_NAMES = {"Arnor": "France", "Gondor": "Germany", "Osgiliath": "Poland", "Er
               "Mordor": "Russia", "Dagolath": "Hungary", "Calenardhon": "Italy", "Ithilen": "Austria",
               "Fornost": "Belgium", "Bree": "Greece", "Rohan": "Romania", "Minas Tirith": "Berlin",
               "Lorien": "Portugal", "the Shire": "Norway", "The Shire": "Norway"}
-REAL_NAMES_RE = re.compile(r"\b(" + "|".join(map(re.escape, REAL_NAMES)) + r")\b(?![a-z])")
+REAL_NAMES_RE = re.compile(r"\b(" + "|".join(map(re.escape, REAL_NAMES)) + r")\b")
 
 
 @dataclass

@@ -176,6 +176,19 @@ _data_text = read_text
 _yaml = load_yaml
 
 
+# People files, current office holders first; ids are unique across them (tests/test_people_historical.py).
+PEOPLE_FILES = ("people.yaml", "people_historical.yaml")
+
+
+def _people_file(name: str) -> list[dict[str, Any]]:
+    """Entries of one people file; the historical file is optional."""
+    from importlib import resources
+
+    if not resources.files("aidtrace").joinpath("data", "actors", name).is_file():
+        return []
+    return list(_yaml("actors", name) or [])
+
+
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -298,7 +311,7 @@ class ActorDictionary:
 
     def _load_people(self) -> None:
         surnames: dict[str, list[Person]] = {}
-        for item in _yaml("actors", "people.yaml"):
+        for item in (i for name in PEOPLE_FILES for i in _people_file(name)):
             person = _person(item)
             self.people.append(person)
             for name in item["names"]:
