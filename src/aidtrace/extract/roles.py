@@ -264,7 +264,10 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         heads.append(trigger.governor)
     preps = RECIPIENT_PREPS.get(trigger.sense.type, ("to",))
     topic = trigger.sense.topic
-    candidates = [tok for head in heads for tok in _recipient_heads(head, preps, topic=topic)]
+    # every head's own objects and prepositions first, then what their complement clauses name
+    candidates = [tok for head in heads for tok in _recipient_heads(head, preps, topic=topic, depth=2)]
+    candidates += [tok for head in heads for tok in _recipient_heads(head, preps, topic=topic)
+                   if tok not in candidates]
     verb = trigger.token
     if trigger.kind == "verb" and verb.dep_ == "conj" and trigger.sense.type in ADDRESSEE_TYPES:
         # "thanked the US ... but stressed the need to ...": coordinated verbs share the addressee
@@ -276,14 +279,16 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         cond = condition_subject(trigger.token)
         if cond is not None:
             candidates.insert(0, cond)
+    actor_ids = {m.entity.id for m in actors}
     for tok in candidates:
-        found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors]
+        found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors
+                 and m.entity.id not in actor_ids]
         if found:
             return found
     # looser pass: an entity buried inside the phrase
     own = {m.entity.country for m in actors if m.entity.country}
     for tok in candidates:
-        found = [m for m in phrase_mentions(tok, ctx) if m not in actors
+        found = [m for m in phrase_mentions(tok, ctx) if m not in actors and m.entity.id not in actor_ids
                  and not (m.entity.country in own and BYSTANDER_SECTORS & set(m.entity.sector))]
         if found:
             return found
