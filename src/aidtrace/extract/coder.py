@@ -216,7 +216,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors:
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
-    actors = _with_country(actors, ctx, sent, recipients)
+    actors = [m for m in _with_country(actors, ctx, sent, recipients) if m.entity.country or m.entity.org]
+    if not actors:  # a person the dictionary cannot place gives no codable event
+        return None
     own = {a.entity.country for a in actors if a.entity.country}
     if len(own) > 1 or trig.sense.type in OUTWARD_TYPES:
         # a party of a joint action, or the giver of aid, is not also its recipient
