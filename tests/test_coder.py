@@ -138,3 +138,22 @@ def test_threat_target_is_the_subject_of_the_unless_clause() -> None:
     event = one("Farmers in Estonia threatened to block the border crossings unless Latvia lifts its new tariffs.",
                 "THREATEN")
     assert "LVA" in codes(event.recipient)
+
+
+def test_a_reporters_question_is_not_a_request() -> None:
+    assert not [e for e in coded("Asked by a reporter whether he would back off, the US president said no.")
+                if e.type == "REQUEST"]
+    event = one("Poland asked Germany to send more tanks.", "REQUEST")
+    assert codes(event.recipient) == {"DEU"}
+
+
+def test_a_dated_visit_after_publication_is_a_planned_agree() -> None:
+    event = one("A Ukrainian delegation visits Washington on September 30 for talks on drones.", "AGREE",
+                date="2025-09-24")
+    assert event.modality == "future" and event.status == "planned"
+    assert event.date is not None and event.date.start == "2025-09-30"
+
+
+def test_later_on_a_past_day_is_not_the_future() -> None:
+    event = one("Later on Monday, the Saudi foreign minister met with Rubio in Jeddah.", "CONSULT")
+    assert event.modality == "asserted"

@@ -410,6 +410,12 @@ def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[i
     if event.date and event.date.start and doc.published and mod.modality == "asserted" \
             and event.date.end and event.date.end < _years_before(doc, 1):
         event.modality = "historical"
+    if event.date and event.date.text and event.date.start and doc.published and \
+            event.date.start > doc.published.isoformat() and event.modality == "asserted":
+        event.modality = "future"  # "the talks on September 30", in a story of September 24
+        if event.type in FUTURE_TO_AGREE:
+            event.type, event.mode, event.status = "AGREE", None, "planned"
+            event.cameo = cameo_for("AGREE", None, event.context)
     on = _date_of(event.date) or doc.published
     monies = [m for m in find_money(sent.text, on=on) if m.start is not None and clause[0] <= m.start < clause[1]]
     if monies:

@@ -38,6 +38,7 @@ class Sense:
     particle: str | None = None
     no_object_class: str | None = None
     governor: str | None = None  # (nouns) the governing verb's lemma must be in this class
+    complement: bool = False  # (verbs) must govern a to-clause
     light: bool = False
     future: bool = False
     reciprocal: bool = False
@@ -189,6 +190,9 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
         if sense.particle and sense.particle not in parts:
             continue
         if sense.no_object_class and objs & lex.classes.get(sense.no_object_class, frozenset()):
+            continue
+        if sense.complement and not any(c.dep_ in ("xcomp", "ccomp") and any(
+                g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in tok.children):
             continue
         return sense
     return None
