@@ -73,6 +73,8 @@ class Run:
 
 @dataclass
 class Result:
+    """All runs of one configuration."""
+
     config: Config
     runs: list[Run] = field(default_factory=list)
 
@@ -144,20 +146,20 @@ def run_child(config: Config, workdir: Path) -> Run:
 
 def configs(data: Path, one: Path, workdir: Path) -> list[Config]:
     """The measured commands (baseline first, default ingest third); each ingest writes a fresh db."""
-    def spacy_child(path: Path, n_process: int) -> list[str]:
+    def baseline_argv(path: Path, n_process: int) -> list[str]:
         return [sys.executable, str(Path(__file__).resolve()), "--data", str(path), "--child", str(n_process)]
 
-    def ingest(path: Path, db: str, *extra: str) -> list[str]:
+    def ingest_argv(path: Path, db: str, *extra: str) -> list[str]:
         return [str(AIDTRACE), "ingest", str(path), "--db", str(workdir / db), *extra]
 
     return [
-        Config("spacy nlp.pipe, n_process=1", spacy_child(data, 1)),
-        Config("spacy nlp.pipe, n_process=2", spacy_child(data, 2)),
-        Config("aidtrace ingest", ingest(data, "filter.db"), ingest=True),
-        Config("aidtrace ingest --no-filter", ingest(data, "nofilter.db", "--no-filter"), ingest=True),
-        Config("aidtrace ingest, N_PROCESS=2", ingest(data, "np2.db"), {"AIDTRACE_N_PROCESS": "2"}, ingest=True),
-        Config("spacy n_process=1, 1 article", spacy_child(one, 1)),
-        Config("aidtrace ingest, 1 article", ingest(one, "one.db"), ingest=True),
+        Config("spacy nlp.pipe, n_process=1", baseline_argv(data, 1)),
+        Config("spacy nlp.pipe, n_process=2", baseline_argv(data, 2)),
+        Config("aidtrace ingest", ingest_argv(data, "filter.db"), ingest=True),
+        Config("aidtrace ingest --no-filter", ingest_argv(data, "nofilter.db", "--no-filter"), ingest=True),
+        Config("aidtrace ingest, N_PROCESS=2", ingest_argv(data, "np2.db"), {"AIDTRACE_N_PROCESS": "2"}, ingest=True),
+        Config("spacy n_process=1, 1 article", baseline_argv(one, 1)),
+        Config("aidtrace ingest, 1 article", ingest_argv(one, "one.db"), ingest=True),
     ]
 
 

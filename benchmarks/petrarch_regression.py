@@ -217,7 +217,7 @@ def main() -> None:
     start = time.perf_counter()
     outcomes = run(records, settings, args.real_names)
     seconds = time.perf_counter() - start
-    total, tallies = Tally(), {}
+    total, tallies = Tally(), dict[str, Tally]()
     for o in outcomes:
         total.add(o)
         tallies.setdefault(o.category, Tally()).add(o)
