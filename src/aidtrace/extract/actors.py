@@ -728,9 +728,22 @@ def _name_ending_at(text: str, comma: int) -> tuple[int, int] | None:
 
 
 def _parsed_persons(sentences: list[Sentence]) -> list[tuple[int, int]]:
-    """PERSON entities of parsed sentences as document offsets."""
-    return [(s.start + e.start_char, s.start + e.end_char)
-            for s in sentences if s.parse is not None for e in s.parse.ents if e.label_ == "PERSON"]
+    """Candidate personal names of parsed sentences, as document offsets: runs of two or more
+    proper-noun tokens (the tagger's PROPN; the pipeline runs without its NER component, which
+    would double the parse time for this one use)."""
+    out: list[tuple[int, int]] = []
+    for s in sentences:
+        if s.parse is None:
+            continue
+        run: list[Any] = []
+        for tok in [*s.parse, None]:
+            if tok is not None and tok.pos_ == "PROPN" and tok.text[:1].isupper():
+                run.append(tok)
+                continue
+            if len(run) >= 2:
+                out.append((s.start + run[0].idx, s.start + run[-1].idx + len(run[-1].text)))
+            run = []
+    return out
 
 
 # ------------------------------------------------------------------ anaphora and selection

