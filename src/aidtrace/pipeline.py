@@ -199,7 +199,7 @@ def _parse(texts: list[str], settings: Settings) -> list[Any]:
 
     is_candidate: Callable[[str], bool] | None = None
     if settings.candidate_filter:
-        from .extract.triggers import is_candidate as trigger_filter
+        from .extract.coder import is_candidate as trigger_filter
 
         is_candidate = trigger_filter
     return list(analyse(texts, is_candidate=is_candidate, model=settings.spacy_model,

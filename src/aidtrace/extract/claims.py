@@ -39,6 +39,17 @@ PUBLISHER_SECTORS = {"RES", "NGO", "EDU"}
 FOLLOWING_SUBJECT_PREPS = {"from", "by", "of"}
 
 
+# An amount of money in any common spelling (the full parser is in money.py; this only decides
+# whether a sentence is worth parsing).
+_AMOUNT_HINT = re.compile(r"[$€£¥₴]|\b(?:USD|EUR|GBP|UAH)\b|\b(?:euros?|dollars?|pounds|hryvnias?|rubles?|roubles?)\b",
+                          re.IGNORECASE)
+
+
+def may_hold_claim(text: str) -> bool:
+    """Cheap pre-parse test: an amount and a statistic cue, so the sentence must be parsed."""
+    return _AMOUNT_HINT.search(text) is not None and STATISTIC_CUES.search(text) is not None
+
+
 def _publisher(sent: Sentence, ctx: SentenceContext, mentions: list[Mention]) -> Mention | None:
     for m in mentions:
         if m.entity.kind == "research" or PUBLISHER_SECTORS & set(m.entity.sector):

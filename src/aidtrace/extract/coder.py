@@ -33,6 +33,7 @@ from .roles import (
     subject_of,
 )
 from .triggers import Sense, Trigger, find_triggers, lemma, load_lexicon, object_tokens
+from .triggers import is_candidate as triggers_candidate
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -77,6 +78,11 @@ class _Found:
     lemma: str = ""
     anaphoric: bool = False  # "their conversation": refers back to an event already reported
     clause: set[int] = field(default_factory=set)  # tokens of a demanded clause (coded as its content)
+
+
+def is_candidate(text: str) -> bool:
+    """Whether a sentence must be parsed: it has a trigger word, or may quote a statistic."""
+    return triggers_candidate(text) or claim_rules.may_hold_claim(text)
 
 
 def code_document(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Event], list[Claim]]:
