@@ -157,3 +157,9 @@ def test_a_dated_visit_after_publication_is_a_planned_agree() -> None:
 def test_later_on_a_past_day_is_not_the_future() -> None:
     event = one("Later on Monday, the Saudi foreign minister met with Rubio in Jeddah.", "CONSULT")
     assert event.modality == "asserted"
+
+
+def test_money_given_is_aid_with_its_value() -> None:
+    event = one("France contributed a million euros to Germany.", "AID")
+    assert codes(event.recipient) == {"DEU"}
+    assert event.value is not None and event.value.amount == pytest.approx(1_000_000)

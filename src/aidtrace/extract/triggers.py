@@ -198,7 +198,9 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
     if not senses:
         return None
     heads = [t for t in object_tokens(tok) if not _is_modifier(t)]
-    objs = {lemma(t) for t in heads} | {t.text.lower() for t in heads}
+    # the small model leaves some plurals unlemmatised ("euros"): try the bare singular too
+    objs = {lemma(t) for t in heads} | {t.text.lower() for t in heads} | {
+        t.lower_[:-1] for t in heads if t.lower_.endswith("s") and not t.lower_.endswith("ss")}
     parts = particles(tok)
     for sense in senses:
         if sense.object and not (objs & lex.classes.get(sense.object, frozenset())):
