@@ -163,3 +163,27 @@ def test_money_given_is_aid_with_its_value() -> None:
     event = one("France contributed a million euros to Germany.", "AID")
     assert codes(event.recipient) == {"DEU"}
     assert event.value is not None and event.value.amount == pytest.approx(1_000_000)
+
+
+@pytest.mark.parametrize("text", [
+    "Three men who hail from China were freed on Monday.",
+    "An offensive launched by forces in Somalia has met with surprising resistance.",
+])
+def test_words_that_only_look_like_triggers_give_no_event(text: str) -> None:
+    assert not [e for e in coded(text) if e.type in ("SUPPORT", "CONSULT")]
+
+
+def test_attacking_a_newspaper_is_criticism_not_assault() -> None:
+    events = coded("The US president also attacked The Wall Street Journal newspaper on Friday.")
+    assert [e.type for e in events] == ["ACCUSE"]
+
+
+def test_a_participle_takes_its_patient_as_recipient() -> None:
+    event = one("A senior Islamic State leader is dead, killed in an airstrike in Iraq.", "ASSAULT")
+    assert "ISIS" in codes(event.recipient) or "IRQ" in codes(event.recipient)
+    assert "ISIS" not in codes(event.actor)
+
+
+def test_an_accusation_is_one_event_not_also_its_content() -> None:
+    events = coded("Chinese activists have accused the company of supporting government propaganda.")
+    assert [e.type for e in events] == ["ACCUSE"]

@@ -60,7 +60,7 @@ RECIPIENT_REQUIRED = {"AID"}
 # Modal verbs that turn a reported clause into a demand ("said that Sudan must return ...").
 DEONTIC = {"must", "should"}
 # Clauses inside another trigger's argument that still report their own event.
-SEPARATE_CLAUSES = {"relcl", "advcl", "pcomp"}
+SEPARATE_CLAUSES = {"relcl", "advcl"}
 # Plural noun phrases that point back to two parties named earlier ("the two leaders").
 PAIR_NOUNS = {"leader", "president", "side", "country", "nation", "minister", "government", "head", "party",
               "neighbour", "neighbor", "ally", "capital"}
@@ -232,6 +232,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         # a party of a joint action, or the giver of aid, is not also its recipient
         recipients = [m for m in recipients if m.entity.country not in own or not m.entity.country]
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
+    if etype == "CONSULT" and not recipients and _single_state(actors):
+        return None  # "met with resistance", "his meetings": a meeting needs a second party
     if etype in DOMESTIC_TYPES and not recipients:
         recipients, how = _domestic_recipient(trig, ctx, sent, actors, etype), how + "+domestic"
     if etype is None:
@@ -265,12 +267,23 @@ def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[
         poss = []  # "their own deliveries" says nothing about who "they" are
     if not poss and not pair:
         return []
+    if poss and poss[0].lower_ in ("his", "her", "its"):
+        # "Rubio told reporters after his meetings ...": the clause's own subject comes first
+        own = _sentence_subject_mentions(tok, ctx)
+        if own:
+            return own[:1]
     earlier = [m for m in ctx.index.before(ctx.offset) if m.entity.kind in ("person", "state")]
     if pair or poss[0].lower_ == "their":
         if pair and subj is not None and subj.lemma_.lower() in ("leader", "president", "minister", "head"):
             earlier = [m for m in earlier if m.entity.kind == "person"]
         return _distinct_countries(earlier, 2)
     return earlier[-1:]
+
+
+def _sentence_subject_mentions(tok: Token, ctx: SentenceContext) -> list[Mention]:
+    root = tok.sent.root
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return [m for m in phrase_mentions(subj, ctx) if m.entity.kind == "person"] if subj is not None else []
 
 
 def _last_distinct(mentions: list[Mention], n: int) -> list[Mention]:
@@ -292,6 +305,11 @@ def _distinct_countries(mentions: list[Mention], n: int) -> list[Mention]:
         if len(out) == n:
             break
     return list(reversed(out)) if len(out) == n else []
+
+
+def _single_state(actors: list[Mention]) -> bool:
+    """One country and no international organisation or group among the actors."""
+    return len({m.entity.country for m in actors}) == 1 and not any(m.entity.org for m in actors)
 
 
 def _place_mentions(trig: Trigger, ctx: SentenceContext) -> list[Mention]:

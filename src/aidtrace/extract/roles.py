@@ -140,9 +140,19 @@ def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> 
     return found
 
 
+def participle_passive(verb: Token) -> bool:
+    """A bare past participle modifying or following its patient ("a leader, killed in an
+    airstrike"; "was arrested and charged"): passive although it has no auxiliary of its own."""
+    if verb.tag_ != "VBN" or any(c.dep_ in ("aux", "auxpass", "nsubj") for c in verb.children):
+        return False
+    if verb.dep_ in ("acl", "advcl", "amod"):
+        return True
+    return verb.dep_ == "conj" and any(c.dep_ == "auxpass" for c in verb.head.children)
+
+
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject token of a verb (following relatives, control and coordination); passive flag."""
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or participle_passive(verb)
     own = verb
     for _ in range(6):
         if verb != own and any(c.dep_ == "auxpass" for c in verb.children):
@@ -269,6 +279,11 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
     candidates += [tok for head in heads for tok in _recipient_heads(head, preps, topic=topic)
                    if tok not in candidates]
     verb = trigger.token
+    if trigger.kind == "verb" and participle_passive(verb):
+        # "a leader ..., killed in an airstrike": the one it happened to is the recipient
+        patient = verb.head if verb.dep_ in ("acl", "amod") else subject_of(verb.head)[0]
+        if patient is not None:
+            candidates.insert(0, patient)
     if trigger.kind == "verb" and verb.dep_ == "conj" and trigger.sense.type in ADDRESSEE_TYPES:
         # "thanked the US ... but stressed the need to ...": coordinated verbs share the addressee
         own = {m.entity.country for m in actors}

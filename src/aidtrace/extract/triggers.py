@@ -37,6 +37,7 @@ class Sense:
     object: str | None = None
     particle: str | None = None
     no_object_class: str | None = None
+    no_particle: str | None = None
     governor: str | None = None  # (nouns) the governing verb's lemma must be in this class
     complement: bool = False  # (verbs) must govern a to-clause
     light: bool = False
@@ -206,6 +207,8 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
         if sense.object and not (objs & lex.classes.get(sense.object, frozenset())):
             continue
         if sense.particle and sense.particle not in parts:
+            continue
+        if sense.no_particle and sense.no_particle in parts:
             continue
         if sense.no_object_class and objs & lex.classes.get(sense.no_object_class, frozenset()):
             continue
