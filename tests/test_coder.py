@@ -187,3 +187,13 @@ def test_a_participle_takes_its_patient_as_recipient() -> None:
 def test_an_accusation_is_one_event_not_also_its_content() -> None:
     events = coded("Chinese activists have accused the company of supporting government propaganda.")
     assert [e.type for e in events] == ["ACCUSE"]
+
+
+def test_a_participle_detailing_an_attack_is_the_same_event() -> None:
+    events = coded("Syrian rebels shelled the city of Aleppo on Sunday, killing about 20 people.")
+    assert [e.type for e in events] == ["ASSAULT"]
+
+
+def test_domestic_investigation_keeps_the_same_country_as_target() -> None:
+    event = one("Croatia is investigating Croatian extremists over alleged war crimes.", "ACCUSE")
+    assert codes(event.recipient) == {"HRV"}

@@ -193,9 +193,18 @@ def _outermost(triggers: list[Trigger]) -> list[Trigger]:
     for trig in triggers:
         covered |= _argument_tokens(trig)
     for trig in triggers:
-        if trig.token.i not in covered:
+        if trig.token.i not in covered and not _elaborates(trig, triggers):
             keep.append(trig)
     return keep
+
+
+def _elaborates(trig: Trigger, triggers: list[Trigger]) -> bool:
+    """A participle clause adding detail to an event of the same type ("shelled the city,
+    killing 20 people") is part of that event, not a second one."""
+    tok = trig.token
+    if trig.kind != "verb" or tok.dep_ != "advcl" or tok.tag_ != "VBG":
+        return False
+    return any(t.token.i == tok.head.i and t.sense.type == trig.sense.type for t in triggers)
 
 
 def _roles(mentions: list[Mention]) -> list[Role]:

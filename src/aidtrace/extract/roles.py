@@ -45,6 +45,8 @@ RECIPIENT_PREPS = {
 # Verbal event types addressed to someone (the addressee is the recipient).
 ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "AGREE"}
 DIRECTIONAL_PREPS = ("to", "into", "at", "upon", "toward", "towards", "over", "onto")
+# Types whose recipient is never the actor itself.
+EXTERNAL_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION", "SUPPORT", "AGREE"}
 # Prepositions that name a recipient inside a complement clause, whatever the event type.
 COMPLEMENT_PREPS = ("to", "with", "against", "on", "from", "for", "into")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
@@ -294,7 +296,9 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         cond = condition_subject(trigger.token)
         if cond is not None:
             candidates.insert(0, cond)
-    actor_ids = {m.entity.id for m in actors}
+    # never the actor's own entity, except in domestic politics ("Croatia is investigating
+    # crimes by Croatian extremists" is HRV -> HRV in PLOVER's gold standard)
+    actor_ids = {m.entity.id for m in actors} if trigger.sense.type in EXTERNAL_TYPES else set()
     for tok in candidates:
         found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors
                  and m.entity.id not in actor_ids]
