@@ -197,3 +197,29 @@ def test_a_participle_detailing_an_attack_is_the_same_event() -> None:
 def test_domestic_investigation_keeps_the_same_country_as_target() -> None:
     event = one("Croatia is investigating Croatian extremists over alleged war crimes.", "ACCUSE")
     assert codes(event.recipient) == {"HRV"}
+
+
+def test_discussing_in_a_phone_call_is_a_phone_consultation() -> None:
+    event = one("Polish President Andrzej Duda and Lithuanian President Gitanas Nauseda discussed air defence "
+                "in a phone call on Monday.", "CONSULT")
+    assert event.mode == "phone"
+
+
+def test_object_control_and_obligation() -> None:
+    events = coded("Washington now has to convince Russia to accept the ceasefire.")
+    assert not [e for e in events if e.type == "AGREE"]
+
+
+def test_the_two_sides_are_the_storys_main_parties() -> None:
+    text = ("American and Ukrainian officials met in Jeddah on Tuesday. The United States will resume aid to "
+            "Ukraine, the statement said. Ukraine accepted a ceasefire proposal. Officials said it was now for "
+            "Russia to respond.\n\nThe two sides also agreed to conclude a minerals deal.")
+    events = [e for e in coded(text) if e.evidence.sentence.startswith("The two sides")]
+    assert events and codes(events[0].actor) == {"USA", "UKR"}
+
+
+def test_an_aid_pledge_without_a_stated_recipient_goes_to_the_articles_main_recipient() -> None:
+    text = ("Britain will send Ukraine a new military package worth 150 million pounds. "
+            "Britain also said it would provide further funding for air defence missiles.")
+    events = [e for e in coded(text) if "further funding" in e.evidence.sentence]
+    assert events and codes(events[0].recipient) == {"UKR"}

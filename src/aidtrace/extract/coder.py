@@ -108,7 +108,33 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
         for found in kept:
             if anchor is not None and (found.event.date is None or not found.event.date.text):
                 found.event.date = anchor
-    return [f.event for f in events], claims
+    out = [f.event for f in events]
+    _implicit_recipients(out)
+    return out, claims
+
+
+def _is_aid_domain(event: Event) -> bool:
+    return event.type in ("AID", "COOPERATE") or (event.type in ("AGREE", "SANCTION") and "military" in event.context)
+
+
+def _implicit_recipients(events: list[Event]) -> None:
+    """An aid or defence-cooperation event that names no recipient ("Britain will also fund air
+    defence missiles") is for the article's main recipient of such support, when there is one."""
+    counts: dict[str, int] = {}
+    roles: dict[str, Role] = {}
+    for e in events:
+        if _is_aid_domain(e) and not e.negated:
+            for r in e.recipient:
+                if r.entity.country:
+                    counts[r.entity.country] = counts.get(r.entity.country, 0) + 1
+                    roles.setdefault(r.entity.country, r)
+    if not counts:
+        return
+    main = max(counts, key=lambda c: counts[c])
+    for e in events:
+        if _is_aid_domain(e) and not e.recipient and main not in _codes(e.actor) and len(e.actor) == 1:
+            e.recipient = [roles[main]]
+            e.confidence = max(0.3, e.confidence - 0.2)
 
 
 def _is_furniture(doc: Document, sent: Sentence) -> bool:
@@ -285,7 +311,8 @@ def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[
     if pair or poss[0].lower_ == "their":
         if pair and subj is not None and subj.lemma_.lower() in ("leader", "president", "minister", "head"):
             earlier = [m for m in earlier if m.entity.kind == "person"]
-        return _distinct_countries(earlier, 2)
+        # "their call": the parties just named; "the two sides": the story's main parties
+        return _distinct_countries(earlier, 2) if pair else _recent_countries(earlier, 2)
     return earlier[-1:]
 
 
@@ -295,18 +322,8 @@ def _sentence_subject_mentions(tok: Token, ctx: SentenceContext) -> list[Mention
     return [m for m in phrase_mentions(subj, ctx) if m.entity.kind == "person"] if subj is not None else []
 
 
-def _last_distinct(mentions: list[Mention], n: int) -> list[Mention]:
-    out: list[Mention] = []
-    for m in reversed(mentions):
-        if all(o.entity.id != m.entity.id for o in out):
-            out.append(m)
-        if len(out) == n:
-            break
-    return list(reversed(out)) if len(out) == n else []
-
-
-def _distinct_countries(mentions: list[Mention], n: int) -> list[Mention]:
-    """The last ``n`` mentions of distinct countries ("the two leaders": two sides)."""
+def _recent_countries(mentions: list[Mention], n: int) -> list[Mention]:
+    """The last ``n`` mentions of distinct countries."""
     out: list[Mention] = []
     for m in reversed(mentions):
         if m.entity.country and all(o.entity.country != m.entity.country for o in out):
@@ -314,6 +331,21 @@ def _distinct_countries(mentions: list[Mention], n: int) -> list[Mention]:
         if len(out) == n:
             break
     return list(reversed(out)) if len(out) == n else []
+
+
+def _distinct_countries(mentions: list[Mention], n: int) -> list[Mention]:
+    """The ``n`` countries named most often so far ("the two leaders", "the two sides" are the
+    story's main parties), ties going to the most recent; one mention of each, in text order."""
+    freq: dict[str, int] = {}
+    last: dict[str, Mention] = {}
+    for m in mentions:
+        if m.entity.country:
+            freq[m.entity.country] = freq.get(m.entity.country, 0) + 1
+            last[m.entity.country] = m
+    if len(freq) < n:
+        return []
+    top = sorted(freq, key=lambda c: (freq[c], last[c].start), reverse=True)[:n]
+    return sorted((last[c] for c in top), key=lambda m: m.start)
 
 
 def _single_state(actors: list[Mention]) -> bool:

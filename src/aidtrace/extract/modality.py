@@ -26,6 +26,7 @@ INTENT_VERBS = {"plan", "intend", "aim", "expect", "prepare", "hope", "seek", "w
 HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
 # In reported speech these are the future of the original statement ("said it would").
 REPORTED_FUTURE_AUX = {"would"}
+OBLIGATION_VERBS = {"have", "need"}
 HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "ought"}
 
 
@@ -89,6 +90,10 @@ def _going_to(chain: list[Token]) -> bool:
 
 
 def _hypothetical(chain: list[Token], reported: bool) -> str:
+    for tok in chain[1:]:
+        # "had to convince", "needs to send": an obligation, not an act
+        if lemma(tok) in OBLIGATION_VERBS and any(c.dep_ == "xcomp" for c in tok.children):
+            return f"obligation {lemma(tok)}"
     for tok in chain:
         for child in tok.children:
             if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:

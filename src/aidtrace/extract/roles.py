@@ -47,6 +47,8 @@ ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "AGREE"
 DIRECTIONAL_PREPS = ("to", "into", "at", "upon", "toward", "towards", "over", "onto")
 # Types whose recipient is never the actor itself.
 EXTERNAL_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION", "SUPPORT", "AGREE"}
+# Verbs whose object does not control their to-clause ("promised Kyiv to send jets": the promiser sends).
+SUBJECT_CONTROL = {"promise", "pledge", "vow", "offer", "threaten"}
 # Prepositions that name a recipient inside a complement clause, whatever the event type.
 COMPLEMENT_PREPS = ("to", "with", "against", "on", "from", "for", "into")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
@@ -169,6 +171,11 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
                 return child, passive
         if verb.dep_ == "relcl":
             return verb.head, passive
+        if verb.dep_ == "xcomp" and verb.head != verb:
+            # object control: "convince Russia to accept" -> Russia accepts
+            controller = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
+            if controller is not None and lemma(verb.head) not in SUBJECT_CONTROL:
+                return controller, passive
         if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head != verb:
             verb = verb.head
             while verb.pos_ == "ADP" and verb.head != verb:  # "resorted to throwing": over the preposition
