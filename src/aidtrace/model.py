@@ -8,7 +8,7 @@ Export field names follow ../shared/CONTRACT.md; ``to_record`` methods build the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -326,8 +326,3 @@ class Claim:
             "reported_by": self.reported_by.to_record() if self.reported_by else None,
             "evidence": self.evidence.to_record(),
         }
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    """Dataclass to plain dict (for JSON columns in the store)."""
-    return asdict(obj)

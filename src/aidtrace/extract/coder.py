@@ -30,6 +30,7 @@ from .roles import (
     attribution_mentions,
     phrase_mentions,
     recipient_mentions,
+    speech_head,
     subject_of,
 )
 from .triggers import Sense, Trigger, find_triggers, lemma, load_lexicon, object_tokens
@@ -146,7 +147,7 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext, skip_a
     span = sent.parse[:]
     triggers = _outermost(find_triggers(span))
     out: list[_Found] = [f for f in (_demand(doc, sent, ctx, tok) for tok in span) if f is not None]
-    demanded = {i for f in out for i in _clause_token_ids(f)}
+    demanded = {i for f in out for i in f.clause}
     triggers = [t for t in triggers if t.token.i not in demanded]
     for trig in triggers:
         found = _code_trigger(doc, sent, ctx, trig)
@@ -188,10 +189,6 @@ def _demand(doc: Document, sent: Sentence, ctx: SentenceContext, verb: Token) ->
     found = _Found(event, ("REQUEST", None, *_merge_key(event)), lemma(verb))
     found.clause = {t.i for t in clause.subtree}
     return found
-
-
-def _clause_token_ids(found: _Found) -> set[int]:
-    return found.clause
 
 
 def _argument_tokens(trig: Trigger) -> set[int]:
@@ -529,8 +526,6 @@ def _nearest(times: list[DateSpan], trig: Trigger) -> DateSpan:
 
 
 def _speech_span(trig: Trigger) -> tuple[int, int] | None:
-    from .roles import speech_head
-
     head = speech_head(trig.token if trig.kind == "verb" else (trig.governor or trig.token))
     if head is None:
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .roles import speech_head
 from .triggers import Trigger, lemma, load_lexicon
 
 if TYPE_CHECKING:
@@ -23,11 +24,9 @@ if TYPE_CHECKING:
 INTENT_VERBS = {"plan", "intend", "aim", "expect", "prepare", "hope", "seek", "want", "wish", "propose",
                 "consider", "mull", "weigh", "discuss", "agree", "offer", "pledge", "promise",
                 "vow", "commit", "set", "schedule", "go", "forge", "look", "push", "willing", "ready"}
-HYPOTHETICAL_MARKS = {"if", "unless", "whether", "lest"}
 # In reported speech these are the future of the original statement ("said it would").
 REPORTED_FUTURE_AUX = {"would"}
 OBLIGATION_VERBS = {"have", "need"}
-HYPOTHETICAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "ought"}
 
 
 @dataclass
@@ -94,13 +93,14 @@ def _hypothetical(chain: list[Token], reported: bool) -> str:
         # "had to convince", "needs to send": an obligation, not an act
         if lemma(tok) in OBLIGATION_VERBS and any(c.dep_ == "xcomp" for c in tok.children):
             return f"obligation {lemma(tok)}"
+    words = load_lexicon().hypothetical_words
     for tok in chain:
         for child in tok.children:
-            if child.dep_ == "aux" and child.lower_ in HYPOTHETICAL_AUX:
+            if child.dep_ == "aux" and child.lower_ in words:
                 if reported and child.lower_ in REPORTED_FUTURE_AUX:
                     continue  # "they said they would boycott": future in the past, not a condition
                 return f"auxiliary {child.lower_}"
-            if child.dep_ == "mark" and child.lower_ in HYPOTHETICAL_MARKS:
+            if child.dep_ == "mark" and child.lower_ in words:
                 return f"condition {child.lower_}"
     return ""
 
@@ -126,8 +126,6 @@ def read_modality(trigger: Trigger) -> Modality:
     negated = _negated(chain, trigger)
     if _historical(trigger):
         return Modality(negated, "historical", "since-clause")
-    from .roles import speech_head
-
     reported = speech_head(start) is not None
     hyp = _hypothetical(chain, reported)
     if hyp:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..model import Mention
-from .triggers import Trigger, lemma, load_lexicon
+from .triggers import Trigger, lemma, light_path, load_lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -212,10 +212,10 @@ def speech_head(tok: Token) -> Token | None:
 def according_to(sent_tokens: Iterable[Token]) -> Token | None:
     """The X of "according to X" in a sentence."""
     for tok in sent_tokens:
-        if tok.lower_ == "according" and tok.nbor(1).lower_ == "to" if tok.i + 1 < len(tok.doc) else False:
-            for g in tok.nbor(1).children:
-                if g.dep_ == "pobj":
-                    return g
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        pobj = next((g for g in nxt.children if g.dep_ == "pobj"), None) if nxt is not None else None
+        if tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to" and pobj is not None:
+            return pobj
     return None
 
 
@@ -336,8 +336,6 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
 
 
 def _light_governed(trigger: Trigger) -> bool:
-    from .triggers import light_path
-
     return trigger.governor is not None and light_path(trigger.token, load_lexicon())
 
 

@@ -43,7 +43,6 @@ class Sense:
     light: bool = False
     future: bool = False
     reciprocal: bool = False
-    host: bool = False
     topic: bool = False  # the object is what is talked about, not a party ("discussed the deal")
     needs_verb: bool = False  # (nouns) a light verb must carry it; a possessor is not enough
 

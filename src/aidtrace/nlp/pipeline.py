@@ -31,10 +31,6 @@ class Sentence:
     text: str
     parse: Doc | None = None
 
-    def char(self, sentence_offset: int) -> int:
-        """A sentence-relative offset turned into a document offset."""
-        return self.start + sentence_offset
-
 
 # Components aidtrace does not read. The statistical NER has its own token-to-vector layer and
 # costs as much as the rest of the pipeline together (benchmarks/bench_nlp.py); names are found
