@@ -375,22 +375,22 @@ def _anchor_year(m: re.Match[str], ctx: _Ctx) -> int | None:
     return ctx.published.year + (1 if rel == "next" else -1 if rel in ("last", "previous") else 0)
 
 
-def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Span | None:
+def _year_part(m: re.Match[str], ctx: _Ctx, months: int) -> _Span | None:
+    """The n-th part of a year ("the first quarter", "Q3 2025", "the second half")."""
     y = _anchor_year(m, ctx)
-    q = _ORDINALS.get((m["ord"] or "").lower()) or int(m["qn"])
+    n = _ORDINALS.get((m["ord"] or "").lower()) or int(m["qn"])
     if y is None:
         return None
-    y = _roll_forward(y, _month_end(y, 3 * q), m, ctx)
-    return _range(date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+    y = _roll_forward(y, _month_end(y, months * n), m, ctx)
+    return _range(date(y, months * (n - 1) + 1, 1), _month_end(y, months * n))
+
+
+def _r_quarter(m: re.Match[str], ctx: _Ctx) -> _Span | None:
+    return _year_part(m, ctx, 3)
 
 
 def _r_half(m: re.Match[str], ctx: _Ctx) -> _Span | None:
-    y = _anchor_year(m, ctx)
-    h = _ORDINALS.get((m["ord"] or "").lower()) or int(m["qn"])
-    if y is None:
-        return None
-    y = _roll_forward(y, _month_end(y, 6 * h), m, ctx)
-    return _range(date(y, 6 * h - 5, 1), _month_end(y, 6 * h))
+    return _year_part(m, ctx, 6)
 
 
 def _roll_forward(y: int, end: date, m: re.Match[str], ctx: _Ctx) -> int:
