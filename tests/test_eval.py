@@ -81,3 +81,92 @@ def test_missing_gold_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(GoldFileError, match="cannot read"):
         load_jsonl(tmp_path / "absent.jsonl")
 
+
+
+# ---------------------------------------------------------------------- errors grouped by cause
+
+
+def _event(doc: str, etype: str, actor: str, recipient: str, sentence: str, **extra: object) -> dict:
+    return {"record": "event", "document": {"external_id": doc}, "type": etype,
+            "actor": [{"country": actor}], "recipient": [{"country": recipient}] if recipient else [],
+            "evidence": {"sentence": sentence}, "negated": False, "context": ["military"], **extra}
+
+
+GOLD_CASES = [
+    {"kind": "event", "doc": "a.txt", "id": "a-e1", "required": True, "type": ["AID"], "actor": ["DEU"],
+     "recipient": ["UKR"], "status": ["delivered"], "evidence": ["Germany sent ten tanks"]},
+    {"kind": "event", "doc": "a.txt", "id": "a-e2", "required": True, "type": ["CONSULT"], "actor": ["FRA"],
+     "recipient": ["UKR"], "evidence": ["Macron visited Kyiv"]},
+    {"kind": "event", "doc": "a.txt", "id": "a-e3", "required": True, "type": ["SANCTION"], "actor": ["USA"],
+     "recipient": ["UKR"], "evidence": ["Washington paused the shipments"]},
+    {"kind": "claim", "doc": "a.txt", "id": "a-c1", "required": True, "subject": ["EU"],
+     "value": {"amount": 5e9, "currency": "EUR"}, "evidence": ["five billion euros so far"]},
+    {"kind": "event", "doc": "a.txt", "id": "a-e4", "required": True, "type": ["AID"], "actor": ["POL"],
+     "recipient": ["UKR"], "evidence": ["Poland delivered jets"]},
+]
+
+
+def test_errors_are_grouped_by_cause() -> None:
+    from aidtrace.eval import diagnose, format_causes
+
+    preds = [
+        _event("a.txt", "AID", "DEU", "UKR", "Germany sent ten tanks on Monday.", status="pledged"),
+        _event("a.txt", "AID", "DEU", "UKR", "Germany sent ten tanks, it said."),  # a second report: duplicate
+        _event("a.txt", "AGREE", "USA", "UKR", "Washington paused the shipments."),  # wrong type
+        _event("a.txt", "AID", "ITA", "UKR", "Poland delivered jets via Italy."),  # wrong actor
+        _event("a.txt", "AID", "EU", "UKR", "The EU has given five billion euros so far."),  # a claim as an event
+        _event("a.txt", "AID", "GBR", "UKR", "Britain is a close ally."),  # nothing there in gold
+    ]
+    causes = diagnose(preds, GOLD_CASES)
+    assert causes["missed"]["no event from the evidence sentence"] == ["a-e2"]
+    assert causes["missed"]["wrong type (AGREE for SANCTION)"] == ["a-e3"]
+    assert causes["missed"]["wrong actor"] == ["a-e4"]
+    assert causes["missed"]["claim not found (coded as AID)"] == ["a-c1"]
+    assert causes["attribute"]["status wrong"] == ["a-e1"]
+    fp = causes["false positive"]
+    assert fp["duplicate of a matched event"] == ["AID a.txt"]
+    assert fp["a claim's sentence coded as an event"] == ["AID a.txt"]
+    assert fp["no gold event on that sentence"] == ["AID a.txt"]
+    assert fp["on a gold sentence, but wrong actor"] == ["AID a.txt"]
+    report = format_causes(causes)
+    assert "     1  wrong actor: a-e4" in report and report.startswith("missed:")
+
+
+def test_claim_counts_are_reported() -> None:
+    claim = {"record": "claim", "document": {"external_id": "a.txt"}, "subject": [{"org": "EU"}],
+             "value": {"amount": 5e9, "currency": "EUR"}, "evidence": {"sentence": "It gave five billion euros so far."}}
+    res = score([claim], GOLD_CASES)
+    assert (res["claims_found"], res["claims_required"]) == (1, 1)
+    assert res["required_found"] == 1 and res["required"] == 5
+
+
+def test_eval_dev_runs_every_set_and_prints_one_table(shared: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from aidtrace.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "--dev", "--shared", str(shared), "--set", "seeds",
+                                      "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "development sets" in result.output and "seeds" in result.output
+    assert (tmp_path / "seeds.db").exists()
+    row = next(line for line in result.output.splitlines() if line.strip().startswith("seeds"))
+    assert "(15/15)" in row  # the seeds' required items, found by the real pipeline
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval"], "give a gold file"),
+    (["eval", "--dev", "gold.jsonl"], "--dev scores the shared development sets"),
+    (["eval", "--dev", "--shared", "/nonexistent"], "is missing"),
+    (["eval", "--dev", "--set", "nope"], "unknown dev set nope"),
+])
+def test_eval_usage_errors(args: list[str], message: str, shared: Path) -> None:
+    from typer.testing import CliRunner
+
+    from aidtrace.cli import app
+
+    if args[:2] == ["eval", "--dev"] and "--shared" not in args:
+        args = [*args, "--shared", str(shared)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert message in result.output

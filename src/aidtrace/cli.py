@@ -375,22 +375,83 @@ def code(
         out().print(claims_table(records[len(found):]))
 
 
-@app.command("eval", epilog="Example: aidtrace eval ../shared/acceptance/seeds_gold.jsonl --db aidtrace.db")
+@app.command("eval", epilog="Example: aidtrace eval ../shared/acceptance/seeds_gold.jsonl --db aidtrace.db\n\n"
+                             "Example: aidtrace eval --dev --shared ../shared")
 def evaluate(
-    gold: Annotated[str, typer.Argument(help="gold JSONL file")],
+    gold: Annotated[str | None, typer.Argument(help="gold JSONL file (not with --dev)")] = None,
     db: DbOption = None,
     pred: Annotated[str | None, typer.Option("--pred", help="a JSONL export to score instead of --db")] = None,
+    dev: Annotated[bool, typer.Option("--dev", help="ingest and score every development set in one run")] = False,
+    shared: Annotated[str, typer.Option("--shared", help="(--dev) the shared folder with seeds/ and acceptance/")
+                      ] = "../shared",
+    only: Annotated[list[str] | None, typer.Option("--set", help="(--dev) only this set: seeds, news_dev, "
+                                                                 "plover_dev; repeatable")] = None,
+    workdir: Annotated[str | None, typer.Option("--workdir", help="(--dev) keep the databases here "
+                                                                  "(default: a temporary folder)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the full result as JSON")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", help="one line per gold item")] = False,
 ) -> None:
-    """Score the database's export (or a prediction file) against a gold file."""
+    """Score the database's export (or a prediction file) against a gold file, or with --dev
+    ingest every development set and print one table and the errors grouped by cause."""
     from .eval import format_report
 
     with handled():
+        if dev:
+            if gold or db or pred:
+                raise UsageError("--dev scores the shared development sets: drop the gold file, --db and --pred")
+            _evaluate_dev(shared, only, workdir, as_json, verbose)
+            return
+        if gold is None:
+            raise UsageError("give a gold file (aidtrace eval GOLD.jsonl --db DB), or --dev for every dev set")
         if db and pred:
             raise UsageError("give either --db or --pred, not both")
         result = pipeline.evaluate(gold, db=None if pred else Settings.load(db=db).db, pred_path=pred)
     typer.echo(json.dumps(result, indent=1) if as_json else format_report(result, verbose))
+
+
+def _evaluate_dev(shared: str, only: list[str] | None, workdir: str | None, as_json: bool, verbose: bool) -> None:
+    import tempfile
+
+    from .eval import format_causes, format_report
+
+    with tempfile.TemporaryDirectory(prefix="aidtrace-dev-") as tmp:
+        folder = workdir or tmp
+        if not os.path.isdir(folder):
+            raise UsageError(f"--workdir {folder}: no such directory — create it first")
+        with progress_bar() as progress:
+            results = pipeline.evaluate_dev_sets(shared, Settings.load(), folder, only, progress)
+    if as_json:
+        typer.echo(json.dumps({r.name: {**r.result, "causes": r.causes} for r in results}, indent=1))
+        return
+    out().print(dev_table(results))
+    for r in results:
+        out().print(f"\n[bold]{r.name}[/bold]")
+        typer.echo(format_causes(r.causes) or "  no errors")
+        if verbose:
+            typer.echo(format_report(r.result, verbose=True))
+
+
+def dev_table(results: list[pipeline.DevSetResult]) -> Table:
+    """One row per development set: recall, precision, aid-domain precision, attributes, claims."""
+    table = Table(box=box.SIMPLE_HEAD, title="development sets")
+    for header in ("set", "docs", "recall", "precision", "aid-domain precision", "date", "status", "value",
+                   "items", "claims", "violations"):
+        table.add_column(header, justify="left" if header == "set" else "right")
+    for r in results:
+        res, attrs = r.result, r.result["attributes"]
+        table.add_row(r.name, str(r.documents), f"{res['recall']:.3f} ({res['required_found']}/{res['required']})",
+                      f"{res['precision']:.3f}", f"{res['domain_precision']:.3f} "
+                      f"({res['domain_matched']}/{res['domain_predicted']})",
+                      *(_ratio(attrs.get(k)) for k in ("date", "status", "value", "items")),
+                      f"{res['claims_found']}/{res['claims_required']}", str(res["violations"]))
+    return table
+
+
+def _ratio(fraction: str | None) -> str:
+    if not fraction:
+        return "-"
+    hit, total = (int(x) for x in fraction.split("/"))
+    return f"{hit / total:.2f} ({fraction})" if total else "-"
 
 
 def main() -> None:

@@ -172,6 +172,7 @@ class _Scoring:
         self.rows: list[tuple[str, str, int, dict[str, bool]]] = []
         self.attr: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.required = self.required_found = 0
+        self.claims_required = self.claims_found = 0
 
     def event_hits(self, g: Record) -> list[Record]:
         return [p for p in self.by_doc.get(g.get("doc", ""), [])
@@ -206,6 +207,8 @@ class _Scoring:
         hits = [p for p in self.claims if claim_matches(g, p) and g["doc"] in doc_keys(p)]
         self.required += bool(g.get("required"))
         self.required_found += bool(hits) and bool(g.get("required"))
+        self.claims_required += bool(g.get("required"))
+        self.claims_found += bool(hits) and bool(g.get("required"))
         self.used.update(id(h) for h in hits[:1])
         # a statistic must not also be counted as a new aid event
         dbl = [p for p in self.events if p.get("type") == "AID" and not p.get("negated")
@@ -238,12 +241,13 @@ class _Scoring:
             "domain_predicted": len(dom), "domain_matched": dom_tp,
             "domain_precision": round(dom_tp / len(dom), 3) if dom else 0.0,
             "violations": sum(1 for r in self.rows if r[1].startswith(("VIOLATED", "WRONG"))),
+            "claims_required": self.claims_required, "claims_found": self.claims_found,
             "rows": self.rows,
         }
 
 
-def score(preds: list[Record], gold: list[Record]) -> Record:
-    """Precision, recall, F1, aid-domain precision, attribute accuracy and violations."""
+def _scored(preds: list[Record], gold: list[Record]) -> _Scoring:
+    """One scoring pass over every gold line."""
     state = _Scoring(preds, gold)
     handlers = {"event": state.gold_event, "negated": state.gold_negated, "claim": state.gold_claim,
                 "none": state.gold_none, "forbid": state.gold_forbid}
@@ -251,7 +255,12 @@ def score(preds: list[Record], gold: list[Record]) -> Record:
         handler = handlers.get(g.get("kind", ""))
         if handler:
             handler(g)
-    res = state.result()
+    return state
+
+
+def score(preds: list[Record], gold: list[Record]) -> Record:
+    """Precision, recall, F1, aid-domain precision, attribute accuracy and violations."""
+    res = _scored(preds, gold).result()
     res["confusion"] = confusion(preds, gold)
     return res
 
@@ -290,4 +299,82 @@ def format_report(res: Record, verbose: bool = False) -> str:
         lines.append("confusion (gold type -> predicted types on the same evidence):")
         for want, got in res["confusion"].items():
             lines.append(f"  {want:10} " + ", ".join(f"{k}:{v}" for k, v in sorted(got.items())))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- error causes
+
+
+def _mismatch(g: Record, p: Record) -> str:
+    """Why a prediction on the gold evidence does not match the gold event (first failing key)."""
+    if p.get("type") not in g["type"]:
+        return f"wrong type ({p.get('type')} for {'/'.join(g['type'])})"
+    pa, pr = codes(p.get("actor")), codes(p.get("recipient"))
+    if g.get("reciprocal"):
+        return "missing party of a joint event"
+    if g.get("actor") and not (pa & set(g["actor"])):
+        return "wrong actor" if pa else "no actor"
+    return "wrong recipient" if pr else "no recipient"
+
+
+def _miss_cause(g: Record, cands: list[Record]) -> str:
+    on_evidence = [p for p in cands if p.get("record", "event") == "event" and _evidence_hit(g, p)]
+    if not on_evidence:
+        return "no event from the evidence sentence"
+    causes = sorted({_mismatch(g, p) for p in on_evidence})
+    return causes[0] if len(causes) == 1 else "; ".join(causes)
+
+
+def _false_positive_cause(p: Record, gold_docs: dict[str, list[Record]], used: set[int]) -> str:
+    golds = [g for k in doc_keys(p) for g in gold_docs.get(k, [])]
+    on_sentence = [g for g in golds if g.get("kind") in ("event", "negated") and _evidence_hit(g, p)
+                   and g.get("evidence")]
+    if not on_sentence:
+        claims = [g for g in golds if g.get("kind") == "claim" and _evidence_hit(g, p) and g.get("evidence")]
+        return "a claim's sentence coded as an event" if claims else "no gold event on that sentence"
+    matching = [g for g in on_sentence if event_matches(g, p)]
+    if matching:
+        return "duplicate of a matched event"
+    return "on a gold sentence, but " + sorted({_mismatch(g, p) for g in on_sentence})[0]
+
+
+def diagnose(preds: list[Record], gold: list[Record]) -> dict[str, dict[str, list[str]]]:
+    """Errors grouped by cause: missed required items, unmatched aid-domain predictions and
+    wrong attributes, each cause with the gold or prediction ids it concerns."""
+    state = _scored(preds, gold)
+    gold_by_id = {g.get("id"): g for g in gold}
+    gold_docs: dict[str, list[Record]] = defaultdict(list)
+    for g in gold:
+        if "doc" in g:
+            gold_docs[g["doc"]].append(g)
+    out: dict[str, dict[str, list[str]]] = {"missed": defaultdict(list), "false positive": defaultdict(list),
+                                            "attribute": defaultdict(list), "violation": defaultdict(list)}
+    for gid, verdict, _dup, wrong in state.rows:
+        g = gold_by_id.get(gid, {})
+        if verdict.startswith("MISS") and g.get("kind") == "claim":
+            label = ("claim not found" if g.get("required") else "optional claim not found")
+            out["missed"][label + (" (coded as AID)" if "AID" in verdict else "")].append(gid)
+        elif verdict == "MISS":
+            out["missed"][_miss_cause(g, state.by_doc.get(g.get("doc", ""), []))].append(gid)
+        elif verdict.startswith(("VIOLATED", "WRONG")):
+            out["violation"][verdict.split(" x")[0]].append(gid)
+        for name in wrong:
+            out["attribute"][f"{name} wrong"].append(gid)
+    for p in state.events:
+        if is_domain(p) and id(p) not in state.used:
+            label = f"{p.get('type')} {(p.get('document') or {}).get('external_id', '?')}"
+            out["false positive"][_false_positive_cause(p, gold_docs, state.used)].append(label)
+    return {k: dict(sorted(v.items(), key=lambda kv: -len(kv[1]))) for k, v in out.items()}
+
+
+def format_causes(causes: dict[str, dict[str, list[str]]], examples: int = 6) -> str:
+    """The grouped error report: one line per cause with its count and a few ids."""
+    lines: list[str] = []
+    for group, table in causes.items():
+        if not table:
+            continue
+        lines.append(f"{group}:")
+        for cause, ids in table.items():
+            shown = ", ".join(ids[:examples]) + (", ..." if len(ids) > examples else "")
+            lines.append(f"  {len(ids):4}  {cause}: {shown}")
     return "\n".join(lines)

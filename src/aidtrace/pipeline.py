@@ -368,7 +368,68 @@ def evaluate(gold_path: str, db: str | None = None, pred_path: str | None = None
     return score(preds, gold)
 
 
+# The development sets under the shared folder: name, input (file or folder), gold file.
+DEV_SETS = (
+    ("seeds", "seeds", "acceptance/seeds_gold.jsonl"),
+    ("news_dev", "acceptance/news_dev", "acceptance/news_dev_gold.jsonl"),
+    ("plover_dev", "acceptance/plover_gsr_dev_input.jsonl", "acceptance/plover_gsr_dev_gold.jsonl"),
+)
+
+
+@dataclass
+class DevSetResult:
+    """One development set scored: the scorer's figures and the errors grouped by cause."""
+
+    name: str
+    documents: int
+    result: dict[str, Any]
+    causes: dict[str, dict[str, list[str]]]
+
+
+def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
+                      names: Sequence[str] | None = None,
+                      progress: Progress | None = None) -> list[DevSetResult]:
+    """Ingest every development set into a fresh database under ``workdir`` and score it.
+
+    Args:
+        shared: the shared folder holding ``seeds/`` and ``acceptance/``.
+        settings: analysis settings (``db`` is ignored: each set gets ``workdir/NAME.db``).
+        workdir: an existing directory for the databases (left there for inspection).
+        names: only these sets (default: all of ``DEV_SETS``).
+    Raises:
+        UsageError: the shared folder or one of its files is missing, or an unknown set name.
+    """
+    from dataclasses import replace
+    from pathlib import Path
+
+    from .eval import diagnose, load_jsonl, score
+
+    root = Path(shared)
+    wanted = list(names or [n for n, _, _ in DEV_SETS])
+    unknown = sorted(set(wanted) - {n for n, _, _ in DEV_SETS})
+    if unknown:
+        raise UsageError(f"unknown dev set {', '.join(unknown)} — use "
+                         f"{', '.join(n for n, _, _ in DEV_SETS)}")
+    results = []
+    for name, source, gold_name in DEV_SETS:
+        if name not in wanted:
+            continue
+        inputs, gold_path = root / source, root / gold_name
+        if not inputs.exists() or not gold_path.exists():
+            raise UsageError(f"{inputs if not inputs.exists() else gold_path} is missing — pass the shared "
+                             "folder with --shared (it holds seeds/ and acceptance/)")
+        db = Path(workdir) / f"{name}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        summary = ingest([str(inputs)], replace(settings, db=str(db)), progress=progress)
+        with Store.open(str(db), create=False) as store:
+            preds = list(store.export_records())
+        gold = load_jsonl(gold_path)
+        results.append(DevSetResult(name, summary.read, score(preds, gold), diagnose(preds, gold)))
+    return results
+
+
 __all__ = [
-    "RunSummary", "analyse_documents", "analyse_pending", "code_text", "document_record",
-    "evaluate", "export", "flat_record", "ingest", "store_inputs", "write_records",
+    "DEV_SETS", "DevSetResult", "RunSummary", "analyse_documents", "analyse_pending", "code_text", "document_record",
+    "evaluate", "evaluate_dev_sets", "export", "flat_record", "ingest", "store_inputs", "write_records",
 ]
