@@ -142,7 +142,20 @@ def test_migrations_create_all_tables(tmp_path: Path) -> None:
         names = set(inspect(store.engine).get_table_names())
     assert set(TABLES) | {"alembic_version"} <= names
     con = sqlite3.connect(tmp_path / "m.db")
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(_head_revision(),)]
+
+
+def _head_revision() -> str:
+    """The newest revision of the single migration chain."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from aidtrace.store.db import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    (head,) = ScriptDirectory.from_config(cfg).get_heads()
+    return str(head)
 
 
 def test_migrations_match_the_schema_module(store: Store) -> None:

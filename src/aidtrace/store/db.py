@@ -28,6 +28,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -281,13 +282,15 @@ class Store:
         with self._read() as conn:
             return [_row_document(r) for r in conn.execute(query)]
 
-    def _pending(self) -> Any:
-        d = t.documents.c
-        return [d.status == "new", d.duplicate_of.is_(None), d.superseded_by.is_(None)]
+    @staticmethod
+    def _pending() -> Any:
+        # The partial index's own condition, written out literally: a bound parameter for the
+        # status would keep SQLite from using that index.
+        return text(t.PENDING)
 
     def documents_to_analyse(self, limit: int | None = None) -> list[Document]:
         """Documents not yet analysed (neither duplicates nor superseded), oldest first."""
-        query = (select(t.documents).where(*self._pending())
+        query = (select(t.documents).where(self._pending())
                  .order_by(t.documents.c.ingested_at, t.documents.c.id).limit(limit))
         with self._read() as conn:
             return [_row_document(r) for r in conn.execute(query)]
@@ -296,7 +299,7 @@ class Store:
         """How many documents ``documents_to_analyse`` would return."""
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(t.documents)
-                                    .where(*self._pending())).scalar_one())
+                                    .where(self._pending())).scalar_one())
 
     def minhashes(self) -> Iterator[tuple[str, bytes]]:
         """(id, signature) of every live original document, for the near-duplicate index."""
@@ -311,7 +314,7 @@ class Store:
         """(id, external_id, error) of documents whose analysis failed."""
         d = t.documents.c
         with self._read() as conn:
-            rows = conn.execute(select(d.id, d.external_id, d.error).where(d.status == "failed")
+            rows = conn.execute(select(d.id, d.external_id, d.error).where(text(t.FAILED))
                                 .order_by(d.ingested_at, d.id)).all()
         return [(r.id, r.external_id, r.error or "") for r in rows]
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 # Deterministic constraint names, so later migrations can drop or alter them on any backend.
@@ -40,6 +41,13 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 ID = String(64)
+
+# Documents waiting for analysis (``Store.documents_to_analyse``) and those whose analysis
+# failed (``Store.failures``): conditions of partial indexes, which queries repeat literally.
+PENDING = "status = 'new' AND duplicate_of IS NULL AND superseded_by IS NULL"
+FAILED = "status = 'failed'"
+NOT_DUPLICATE = "duplicate_of IS NOT NULL"
+NOT_LIVE = "superseded_by IS NOT NULL"
 
 runs = Table(
     "runs",
@@ -80,9 +88,16 @@ documents = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Index("ix_documents_external_id", "external_id"),
     Index("ix_documents_url", "url"),
-    Index("ix_documents_duplicate_of", "duplicate_of"),
-    Index("ix_documents_superseded_by", "superseded_by"),
-    Index("ix_documents_status", "status"),
+    # Only the non-null rows (see migration 0002): lookups give an id, and "IS NULL" holds
+    # for nearly every row, so an index of all rows only misleads the planner.
+    Index("ix_documents_duplicate_of", "duplicate_of", sqlite_where=text(NOT_DUPLICATE),
+          postgresql_where=text(NOT_DUPLICATE)),
+    Index("ix_documents_superseded_by", "superseded_by", sqlite_where=text(NOT_LIVE),
+          postgresql_where=text(NOT_LIVE)),
+    # The documents still to analyse and those whose analysis failed, in ingest order (see
+    # migration 0002 for why there is no index on status alone).
+    Index("ix_documents_pending", "ingested_at", "id", sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
+    Index("ix_documents_failed", "ingested_at", "id", sqlite_where=text(FAILED), postgresql_where=text(FAILED)),
     Index("ix_documents_published", "published"),
 )
 
