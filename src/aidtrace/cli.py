@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
@@ -32,7 +32,9 @@ from . import pipeline
 from .errors import AidtraceError, UsageError
 from .pipeline import RunSummary
 from .settings import SETTINGS, Settings
-from .store import Store
+
+if TYPE_CHECKING:
+    from .store import Store
 
 app = typer.Typer(
     name="aidtrace",
@@ -110,6 +112,8 @@ def handled() -> Iterator[None]:
 @contextmanager
 def open_store(db: str | None) -> Iterator[Store]:
     """The database named by --db (or settings), which must already exist."""
+    from .store import Store  # SQLAlchemy and Alembic: not for --help
+
     with Store.open(Settings.load(db=db).db, create=False) as store:
         yield store
 

@@ -6,8 +6,9 @@ actors -> coder -> store) and a failure costs one record or one document, never 
 inputs that cannot be read become rejections, documents whose analysis raises are marked
 failed with the error and reported.
 
-The analysis stages are imported when there is something to analyse: they load spaCy,
-lexicons and exchange rates, which ``aidtrace docs`` should not have to wait for.
+Heavy modules are imported where they are used: the analysis stages load spaCy, lexicons
+and exchange rates, de-duplication needs numpy and datasketch (which pulls in scipy), and
+the store SQLAlchemy; ``aidtrace --help`` and ``aidtrace docs`` should wait for none of them.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import InputError, StoreError, UsageError
-from .ingest.dedup import NearDuplicateIndex, signature, to_bytes
 from .model import Claim, Document, Event, Mention, RawRecord, Rejection
 from .settings import Settings
-from .store import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, Store
+
+if TYPE_CHECKING:
+    from .ingest.dedup import NearDuplicateIndex
+    from .store import Store
 
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage is "read" (total unknown) or "analyse"."""
@@ -59,6 +62,8 @@ class RunSummary:
 
     def add_outcome(self, outcome: str) -> None:
         """Count a ``Store.add_document`` outcome."""
+        from .store import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION
+
         attr = {NEW: "new", DUPLICATE: "duplicate", NEAR_DUPLICATE: "near_duplicate",
                 NEW_VERSION: "new_version"}[outcome]
         setattr(self, attr, getattr(self, attr) + 1)
@@ -89,6 +94,8 @@ def ingest(
     Raises:
         UsageError: unknown format or bad database path. StoreError: the database fails.
     """
+    from .store import Store
+
     if date is not None:
         _check_date(date)
     if store is None:
@@ -108,6 +115,7 @@ def store_inputs(store: Store, paths: Sequence[str], settings: Settings, summary
                  fmt: str = "auto", date: str | None = None, stdin: TextIO | None = None,
                  progress: Progress | None = None) -> None:
     """Read inputs and store each as a document (one transaction each) or a rejection."""
+    from .ingest.dedup import NearDuplicateIndex
     from .ingest.readers import read_inputs
 
     index = NearDuplicateIndex.from_store(store.minhashes(), settings.near_duplicate_threshold)
@@ -141,6 +149,9 @@ def _build(rec: RawRecord) -> Document | Rejection:
 
 
 def _store_record(store: Store, index: NearDuplicateIndex, rec: RawRecord, summary: RunSummary) -> None:
+    from .ingest.dedup import signature, to_bytes
+    from .store import NEW, NEW_VERSION
+
     doc = _build(rec)
     if isinstance(doc, Rejection):
         _reject(store, summary, doc)
@@ -356,6 +367,7 @@ def evaluate(gold_path: str, db: str | None = None, pred_path: str | None = None
         pred_path: a JSONL export to score instead of a database.
     """
     from .eval import load_jsonl, score
+    from .store import Store
 
     gold = load_jsonl(gold_path)
     if pred_path is not None:
@@ -403,6 +415,7 @@ def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
     from pathlib import Path
 
     from .eval import diagnose, load_jsonl, score
+    from .store import Store
 
     root = Path(shared)
     wanted = list(names or [n for n, _, _ in DEV_SETS])

@@ -14,8 +14,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import (
     Connection,
     Engine,
@@ -113,6 +111,9 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         try:
