@@ -56,17 +56,22 @@ def test_seed_003_date_agency_and_headline_title(seeds_dir: Path) -> None:
 # --------------------------------------------------------------------------- identity
 
 
-def test_hash_and_id_come_from_collapsed_lower_cased_clean_text() -> None:
+def test_hash_and_id_come_from_whitespace_collapsed_clean_text() -> None:
     doc = build_document(RawRecord(source="a.txt", text=f" date 2025-06-01 {LEDE}\n"))
-    expected = hashlib.sha256(" ".join(doc.text.split()).lower().encode()).hexdigest()
+    expected = hashlib.sha256(" ".join(doc.text.split()).encode()).hexdigest()
     assert (doc.content_hash, doc.id) == (expected, expected[:16])
 
 
-def test_same_content_in_other_spacing_and_case_has_the_same_hash() -> None:
+def test_same_content_in_other_spacing_has_the_same_hash() -> None:
     one = build_document(RawRecord(source="a.txt", text=LEDE))
-    two = build_document(RawRecord(source="b.txt", text=f"  {LEDE.upper()}\n\n(AP)"))
-    assert one.content_hash == two.content_hash == content_hash(LEDE.upper())
+    two = build_document(RawRecord(source="b.txt", text=f"  {LEDE.replace(' ', '   ')}\n\n(AP)"))
+    assert one.content_hash == two.content_hash == content_hash(LEDE)
     assert two.raw_text.endswith("(AP)")
+
+
+def test_a_case_only_edit_has_another_hash() -> None:
+    """Issue 11: case-only edits were taken as duplicates; they are new versions now."""
+    assert content_hash(LEDE) != content_hash(LEDE.upper())
 
 
 def test_external_id_falls_back_to_file_name_and_fields_pass_through() -> None:

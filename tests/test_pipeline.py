@@ -15,7 +15,7 @@ from aidtrace import pipeline
 from aidtrace.errors import UsageError
 from aidtrace.settings import Settings
 from aidtrace.store import Store
-from test_store import make_claim, make_doc, make_event, postgres_server  # noqa: F401
+from test_store import make_claim, make_doc, make_event
 
 PLEDGE = (" date 2025-05-12 Warsaw, May 12 (PAP) Poland will send a new package of military aid to "
           "Ukraine, including ammunition and spare parts for tanks, Defence Minister Wladyslaw "
@@ -135,7 +135,7 @@ def test_near_duplicates_are_found_across_runs(tmp_path: Path) -> None:
     assert summary.near_duplicate == 1
 
 
-def test_ingest_into_postgresql(seeds_dir: Path, postgres_server: str) -> None:  # noqa: F811
+def test_ingest_into_postgresql(seeds_dir: Path, postgres_server: str) -> None:
     import psycopg
 
     admin = postgres_server.replace("postgresql+psycopg", "postgresql") + "/postgres"

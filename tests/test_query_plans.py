@@ -20,7 +20,6 @@ from sqlalchemy import event
 from aidtrace import pipeline
 from aidtrace.settings import Settings
 from aidtrace.store import Store
-from test_store import postgres_server  # noqa: F401
 
 # Our own words: a story, its corrected version under the same id, and the same story
 # retold by another outlet (a near-duplicate of the first).
@@ -115,7 +114,7 @@ def test_the_analysis_queue_is_read_through_its_partial_index(sqlite_store: Stor
             assert "ix_documents_pending" in plan and "TEMP B-TREE" not in plan
 
 
-def test_postgresql_ingest_queries_can_use_indexes(postgres_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_postgresql_ingest_queries_can_use_indexes(postgres_server: str, tmp_path: Path) -> None:
     import psycopg
 
     admin = postgres_server.replace("postgresql+psycopg", "postgresql") + "/postgres"

@@ -19,7 +19,7 @@ from aidtrace.errors import (
     UsageError,
 )
 from aidtrace.ingest.readers import html_to_text, read_inputs
-from aidtrace.model import RawRecord, Rejection
+from aidtrace.model import Notice, RawRecord, Rejection
 
 BODY = ("Germany will send two more air defence systems to Ukraine, the defence ministry in Berlin "
         "said on Thursday, in a package worth about 500 million euros.")
@@ -30,7 +30,8 @@ def read(*paths: object, **options: object) -> tuple[list[RawRecord], list[Rejec
     results = list(read_inputs([str(p) for p in paths], **options))
     records = [r for r in results if isinstance(r, RawRecord)]
     rejections = [r for r in results if isinstance(r, Rejection)]
-    assert len(records) + len(rejections) == len(results)
+    notices = [r for r in results if isinstance(r, Notice)]
+    assert len(records) + len(rejections) + len(notices) == len(results)
     return records, rejections
 
 

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
-import os
-import shutil
-import socket
 import sqlite3
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +27,7 @@ from aidtrace.model import (
 )
 from aidtrace.store import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, Store
 from aidtrace.store.schema import TABLES, metadata
+from aidtrace.store.setup import known_revisions
 
 ARTICLE = ("Berlin, Mar 4 (dpa) Germany will send four more IRIS-T air defence systems to Ukraine "
            "this year, Defence Minister Boris Pistorius said on Tuesday.")
@@ -75,65 +69,6 @@ def mentions_of(doc: Document) -> list[Mention]:
             Mention(doc.text.index("Ukraine"), doc.text.index("Ukraine") + 7, "Ukraine", UKR)]
 
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _as_postgres(command: str) -> None:
-    subprocess.run(["su", "postgres", "-c", command], check=True, capture_output=True)
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A throw-away PostgreSQL 15 server (skipped where PostgreSQL is missing, except in CI,
-    where .ci/run installs it and a missing server is a broken build)."""
-    missing = not (PG_BIN / "initdb").exists() or os.geteuid() != 0 or not shutil.which("su")
-    if missing and os.environ.get("CI"):
-        pytest.fail("CI must run the PostgreSQL tests: .ci/run installs postgresql, and runs as root")
-    pytest.importorskip("psycopg")
-    if missing:
-        pytest.skip("PostgreSQL 15 (apt-get install postgresql) and root are needed for these tests")
-    home = Path(tempfile.mkdtemp(prefix="aidtrace-pg-"))
-    shutil.chown(home, "postgres")
-    port = _free_port()
-    _as_postgres(f"{PG_BIN}/initdb -D {home}/data -U postgres -A trust -E UTF8 --locale=C.UTF-8")
-    _as_postgres(f"{PG_BIN}/pg_ctl -D {home}/data -o '-p {port} -k {home} -c listen_addresses=127.0.0.1' "
-                 f"-l {home}/log -w start")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
-    finally:
-        _as_postgres(f"{PG_BIN}/pg_ctl -D {home}/data -m fast stop")
-        shutil.rmtree(home, ignore_errors=True)
-
-
-_databases = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An empty store on a SQLite file, or on a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        with Store.open(str(tmp_path / "t.db")) as opened:
-            yield opened
-        return
-    import psycopg
-
-    server = request.getfixturevalue("postgres_server")
-    name = f"aidtrace_test_{os.getpid()}_{next(_databases)}"
-    admin = server.replace("postgresql+psycopg", "postgresql") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    with Store.open(f"{server}/{name}") as opened:
-        yield opened
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name}")
-
-
 # ---------------------------------------------------------------------- opening and migrations
 
 
@@ -142,20 +77,7 @@ def test_migrations_create_all_tables(tmp_path: Path) -> None:
         names = set(inspect(store.engine).get_table_names())
     assert set(TABLES) | {"alembic_version"} <= names
     con = sqlite3.connect(tmp_path / "m.db")
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(_head_revision(),)]
-
-
-def _head_revision() -> str:
-    """The newest revision of the single migration chain."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    from aidtrace.store.db import MIGRATIONS
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    (head,) = ScriptDirectory.from_config(cfg).get_heads()
-    return str(head)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(known_revisions()[1],)]
 
 
 def test_migrations_match_the_schema_module(store: Store) -> None:

@@ -32,6 +32,7 @@ from . import pipeline
 from .errors import AidtraceError, UsageError
 from .pipeline import RunSummary
 from .settings import SETTINGS, Settings
+from .terminal import cell, plain
 
 if TYPE_CHECKING:
     from .store import Store
@@ -105,16 +106,16 @@ def handled() -> Iterator[None]:
     try:
         yield
     except AidtraceError as error:
-        err().print(str(error), style="bold red", markup=False, soft_wrap=True)
+        err().print(plain(error), style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from error
 
 
 @contextmanager
 def open_store(db: str | None) -> Iterator[Store]:
-    """The database named by --db (or settings), which must already exist."""
+    """The database named by --db (or settings), which must already exist; opened read-only."""
     from .store import Store  # SQLAlchemy and Alembic: not for --help
 
-    with Store.open(Settings.load(db=db).db, create=False) as store:
+    with Store.open(Settings.load(db=db).db, create=False, readonly=True) as store:
         yield store
 
 
@@ -124,8 +125,8 @@ def echo_jsonl(records: list[dict[str, Any]]) -> None:
 
 
 def cut(text: str | None, width: int) -> str:
-    """``text`` shortened to ``width`` characters with an ellipsis."""
-    text = " ".join((text or "").split())
+    """``text`` shortened to ``width`` characters with an ellipsis, control characters removed."""
+    text = " ".join(plain(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -166,6 +167,10 @@ def progress_bar() -> Iterator[pipeline.Progress]:
 # ---------------------------------------------------------------------- ingest
 
 
+ForceDbOption = Annotated[bool, typer.Option(
+    "--force-db", help="set up aidtrace's tables even in a database that holds other tables")]
+
+
 @app.command(epilog="Example: aidtrace ingest ../shared/seeds examples/news --db aidtrace.db")
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="files, directories, globs, or - for stdin")],
@@ -177,6 +182,7 @@ def ingest(
                                                        f"{SETTINGS['max_bytes'][0]})")] = None,
     no_filter: Annotated[bool, typer.Option("--no-filter",
                                             help="parse every sentence, not only those with a trigger word")] = False,
+    force_db: ForceDbOption = False,
 ) -> None:
     """Read articles, store them as documents, and code their events and claims.
 
@@ -187,26 +193,62 @@ def ingest(
         settings = Settings.load(db=db, max_bytes=max_bytes, candidate_filter=False if no_filter else None)
         with progress_bar() as progress:
             summary = pipeline.ingest(paths, settings, fmt=fmt.value, date=date,
-                                      stdin=sys.stdin if "-" in paths else None, progress=progress)
+                                      stdin=sys.stdin if "-" in paths else None, progress=progress,
+                                      force_db=force_db)
     print_summary(summary)
     if summary.rejected or summary.failed:
         raise typer.Exit(1)
 
 
-def print_summary(summary: RunSummary) -> None:
-    """The counts table on stdout, then one line per rejection and failure on stderr."""
-    table = Table(title="ingest", show_header=False, box=box.SIMPLE)
+def print_summary(summary: RunSummary, title: str = "ingest") -> None:
+    """The counts table on stdout, then one line per rejection, warning and failure on stderr
+    (the first few hundred; the store keeps every rejection)."""
+    table = Table(title=title, show_header=False, box=box.SIMPLE)
     rows = [("read", summary.read), ("new", summary.new), ("duplicate", summary.duplicate),
             ("near-duplicate", summary.near_duplicate), ("new version", summary.new_version),
-            ("rejected", summary.rejected), ("analysed", summary.analysed),
-            ("analysis failed", summary.failed), ("events", summary.events), ("claims", summary.claims)]
+            ("rejected", summary.rejected), ("warnings", summary.warnings), ("analysed", summary.analysed),
+            ("analysis failed", summary.failed), ("events", summary.events), ("claims", summary.claims),
+            ("failed, waiting for a retry", summary.pending_failures)]
     for name, value in rows:
         table.add_row(name, str(value))
     out().print(table)
+    console = err()
     for rejection in summary.rejections:
-        err().print(f"rejected {rejection.message()}", style="yellow", markup=False, soft_wrap=True)
+        console.print(f"rejected {plain(rejection.message())}", style="yellow", markup=False, soft_wrap=True)
+    _more(summary.rejected - len(summary.rejections), "rejections")
+    for notice in summary.notices:
+        console.print(f"warning {plain(notice.text())}", style="yellow", markup=False, soft_wrap=True)
+    _more(summary.warnings - len(summary.notices), "warnings")
     for external_id, error in summary.failures:
-        err().print(f"analysis failed {external_id}: {error}", style="yellow", markup=False, soft_wrap=True)
+        console.print(f"analysis failed {plain(external_id)}: {plain(error)}", style="yellow", markup=False,
+                      soft_wrap=True)
+    _more(summary.failed - len(summary.failures), "failures")
+    if summary.pending_failures:
+        console.print(f"{summary.pending_failures} document(s) failed analysis and wait for a retry — "
+                      "run aidtrace reanalyse --failed", style="yellow", markup=False, soft_wrap=True)
+
+
+def _more(count: int, what: str) -> None:
+    if count > 0:
+        err().print(f"... and {count:,} more {what} (all rejections are kept in the database)",
+                    style="yellow", markup=False, soft_wrap=True)
+
+
+@app.command(epilog="Example: aidtrace reanalyse --failed --db aidtrace.db")
+def reanalyse(
+    failed: Annotated[bool, typer.Option("--failed", help="retry every document whose analysis failed")] = False,
+    db: DbOption = None,
+) -> None:
+    """Analyse documents again: --failed retries the analyses that failed in earlier runs."""
+    with handled():
+        if not failed:
+            raise UsageError("say what to reanalyse: --failed retries the analyses that failed")
+        settings = Settings.load(db=db)
+        with progress_bar() as progress:
+            summary = pipeline.reanalyse_failed(settings, progress=progress)
+    print_summary(summary, title="reanalyse")
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------------- documents and actors
@@ -223,9 +265,9 @@ def docs(db: DbOption = None,
         return
     table = listing("external id", "published", "agency", "place", "v", "dup of", "title")
     for r in records:
-        table.add_row(cut(r["external_id"], 24), shown_date(r["published"], r["published_precision"]),
-                      cut(r["agency"], 10), cut(r["dateline_place"], 12), str(r["version"]),
-                      cut(r["duplicate_of"], 8), r["title"] or "")
+        table.add_row(cell(r["external_id"], 24), cell(shown_date(r["published"], r["published_precision"])),
+                      cell(r["agency"], 10), cell(r["dateline_place"], 12), cell(r["version"]),
+                      cell(r["duplicate_of"], 8), cell(r["title"]))
     out().print(table)
 
 
@@ -241,8 +283,8 @@ def mentions(db: DbOption = None,
     table = listing("document", "text", "span", "entity", "id", "country", "org")
     for r in records:
         ent = r["entity"]
-        table.add_row(cut(r["external_id"], 28), r["text"], f"{r['start']}-{r['end']}", ent["name"] or "",
-                      ent["id"] or "", ent["country"] or "", ent["org"] or "")
+        table.add_row(cell(r["external_id"], 28), cell(r["text"]), cell(f"{r['start']}-{r['end']}"),
+                      cell(ent["name"]), cell(ent["id"]), cell(ent["country"]), cell(ent["org"]))
     out().print(table)
 
 
@@ -253,7 +295,8 @@ def actors(db: DbOption = None) -> None:
         rows = store.actor_counts()
     table = listing("mentions", "id", "country", "org", "actor")
     for r in rows:
-        table.add_row(str(r["count"]), cut(r["entity_id"], 20), r["country"] or "", r["org"] or "", r["name"] or "")
+        table.add_row(cell(r["count"]), cell(r["entity_id"], 20), cell(r["country"]), cell(r["org"]),
+                      cell(r["name"]))
     out().print(table)
 
 
@@ -278,8 +321,8 @@ def events_table(records: list[dict[str, Any]]) -> Table:
         when = r.get("date") or {}
         event = " ".join(filter(None, [r.get("type"), r.get("mode")]))
         parties = cut(f"{codes(r.get('actor'))} → {codes(r.get('recipient'))}", 24)
-        table.add_row(shown_date(when.get("start"), when.get("precision")), event, parties, status_text(r),
-                      value_text(r), (r.get("evidence") or {}).get("sentence") or "")
+        table.add_row(cell(shown_date(when.get("start"), when.get("precision"))), cell(event), cell(parties),
+                      cell(status_text(r)), cell(value_text(r)), cell((r.get("evidence") or {}).get("sentence")))
     return table
 
 
@@ -298,8 +341,8 @@ def claims_table(records: list[dict[str, Any]]) -> Table:
     for r in records:
         period = r.get("period") or {}
         reported = (r.get("reported_by") or {}).get("text") or ""
-        table.add_row(r.get("measure") or "", cut(codes(r.get("subject")), 16), value_text(r),
-                      cut(period.get("text"), 16), cut(reported, 20), (r.get("evidence") or {}).get("sentence") or "")
+        table.add_row(cell(r.get("measure")), cell(codes(r.get("subject")), 16), cell(value_text(r)),
+                      cell(period.get("text"), 16), cell(reported, 20), cell((r.get("evidence") or {}).get("sentence")))
     return table
 
 

@@ -71,6 +71,20 @@ class Rejection:
 
 
 @dataclass
+class Notice:
+    """Something a reader or the cleaner changed or dropped that the user should know about
+    (text decoded with replacements, a date that could not be read); the record is kept."""
+
+    source: str
+    message: str
+    line: int | None = None
+
+    def text(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+@dataclass
 class Document:
     """A cleaned article with its metadata. ``raw_text`` is never modified."""
 
@@ -94,6 +108,9 @@ class Document:
     # spans of the cleaned text that are page furniture kept for context (none by default);
     # the coder never grounds an event in them.
     furniture: list[tuple[int, int]] = field(default_factory=list)
+    # what building the document dropped or guessed (unreadable dates); reported, not stored
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)
+    line: int | None = field(default=None, compare=False, repr=False)  # the record's line in its file
 
     def ref(self) -> dict[str, Any]:
         """The ``document`` object embedded in every exported record."""

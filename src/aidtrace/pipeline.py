@@ -18,22 +18,37 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any, TextIO
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
-from .errors import InputError, StoreError, UsageError
-from .model import Claim, Document, Event, Mention, RawRecord, Rejection
+from .errors import HINT_BUG, AidtraceError, InputError, StoreError, UsageError
+from .model import Claim, Document, Event, Mention, Notice, RawRecord, Rejection
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .ingest.dedup import NearDuplicateIndex
     from .store import Store
 
+# Store.add_document outcomes (the same strings as aidtrace.store's; kept here so that
+# importing the pipeline does not import SQLAlchemy).
+NEW, DUPLICATE, NEAR_DUPLICATE, NEW_VERSION = "new", "duplicate", "near-duplicate", "new-version"
+
 Progress = Callable[[str, int, int | None], None]
 """``progress(stage, done, total)``: stage is "read" (total unknown) or "analyse"."""
 
 Analysis = tuple[list[Mention], list[Event], list[Claim]]
 
-HINT_BUG = "this is a bug in aidtrace: report it with the input attached"
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Rejections are written in batches of this many (one transaction each).
+REJECTION_BATCH = 2000
+# How many rejections and warnings a summary keeps to show; the store keeps every rejection.
+SHOWN = 200
+
+
+class AnalysisFailed(AidtraceError):
+    """A document's analysis raised; carries the description, so it pickles from any worker."""
 
 
 @dataclass
@@ -50,14 +65,18 @@ class RunSummary:
     failed: int = 0
     events: int = 0
     claims: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
+    warnings: int = 0
+    pending_failures: int = 0  # failed analyses in the store waiting for ``reanalyse --failed``
+    rejections: list[Rejection] = field(default_factory=list)  # the first SHOWN
+    notices: list[Notice] = field(default_factory=list)  # the first SHOWN
     failures: list[tuple[str, str]] = field(default_factory=list)  # (external_id, error)
     run_id: int | None = None
+    document_ids: list[str] = field(default_factory=list)  # new and new-version documents
 
     def counts(self) -> dict[str, int]:
         """The counters alone (stored with the run)."""
         names = ("read", "new", "duplicate", "near_duplicate", "new_version", "rejected", "analysed",
-                 "failed", "events", "claims")
+                 "failed", "events", "claims", "warnings")
         return {name: getattr(self, name) for name in names}
 
     def add_outcome(self, outcome: str) -> None:
@@ -67,6 +86,36 @@ class RunSummary:
         attr = {NEW: "new", DUPLICATE: "duplicate", NEAR_DUPLICATE: "near_duplicate",
                 NEW_VERSION: "new_version"}[outcome]
         setattr(self, attr, getattr(self, attr) + 1)
+
+    def add_notice(self, notice: Notice) -> None:
+        self.warnings += 1
+        if len(self.notices) < SHOWN:
+            self.notices.append(notice)
+
+
+# ---------------------------------------------------------------------- executors
+
+
+class Executor(Protocol):
+    """Where partitions run: in this process, a process pool (``--jobs``) or a Dask cluster.
+
+    ``map`` applies a picklable function to each partition and yields the results in the
+    order of the partitions, keeping only a bounded number in flight; the caller consumes
+    them in this process and writes them through the one store writer.
+    """
+
+    partition_size: int | None  # documents per analysis partition (None: decided by the pipeline)
+
+    def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]: ...
+
+
+class LocalExecutor:
+    """Runs every partition in this process, one after the other (the default)."""
+
+    partition_size: int | None = None
+
+    def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]:
+        return map(fn, partitions)
 
 
 # ---------------------------------------------------------------------- ingest
@@ -80,6 +129,8 @@ def ingest(
     stdin: TextIO | None = None,
     progress: Progress | None = None,
     store: Store | None = None,
+    executor: Executor | None = None,
+    force_db: bool = False,
 ) -> RunSummary:
     """Read, clean, de-duplicate and store inputs, then analyse every document not yet analysed.
 
@@ -91,48 +142,137 @@ def ingest(
         stdin: stream read for "-".
         progress: called as records are read and documents analysed.
         store: an open store; by default ``settings.db`` is opened and closed here.
+        executor: where reading and analysis partitions run (default: this process).
+        force_db: set up aidtrace's tables even in a database holding other tables.
     Raises:
         UsageError: unknown format or bad database path. StoreError: the database fails.
     """
-    from .store import Store
+    from .ingest.readers import check_format, input_units
 
+    check_format(fmt)
     if date is not None:
         _check_date(date)
+    units = input_units(list(paths), settings.max_bytes, stdin)
+    return ingest_units(units, settings, {"paths": list(paths), "format": fmt, "date": date}, fmt, date,
+                        progress, store, executor, force_db)
+
+
+def ingest_units(units: Iterable[Any], settings: Settings, args: dict[str, Any], fmt: str = "auto",
+                 date: str | None = None, progress: Progress | None = None, store: Store | None = None,
+                 executor: Executor | None = None, force_db: bool = False) -> RunSummary:
+    """``ingest`` over input units (``readers.InputUnit`` or ``Rejection``), e.g. fetched feeds.
+
+    Args:
+        units: the inputs, in order; args: what the run records about its arguments.
+        The others: as for ``ingest``.
+    """
     if store is None:
-        with Store.open(settings.db) as opened:
-            return ingest(paths, settings, fmt, date, stdin, progress, opened)
+        from .store import Store
+
+        with Store.open(settings.db, force=force_db) as opened:
+            return ingest_units(units, settings, args, fmt, date, progress, opened, executor)
     summary = RunSummary()
-    summary.run_id = store.start_run({"paths": list(paths), "format": fmt, "date": date})
+    summary.run_id = store.start_run(args)
     try:
-        store_inputs(store, paths, settings, summary, fmt=fmt, date=date, stdin=stdin, progress=progress)
-        analyse_pending(store, settings, summary, progress)
+        store_units(store, units, settings, summary, fmt, date, progress, executor)
+        analyse_pending(store, settings, summary, progress, executor)
+        after_ingest(store, summary)
     finally:
+        summary.pending_failures = store.count_failed()
         store.finish_run(summary.run_id, summary.counts())
     return summary
 
 
-def store_inputs(store: Store, paths: Sequence[str], settings: Settings, summary: RunSummary,
-                 fmt: str = "auto", date: str | None = None, stdin: TextIO | None = None,
-                 progress: Progress | None = None) -> None:
-    """Read inputs and store each as a document (one transaction each) or a rejection."""
+def after_ingest(store: Store, summary: RunSummary) -> None:
+    """Bring what is derived from the documents up to date as they arrive (the ledger's call site).
+
+    ``aidtrace ingest``, ``watch`` and ``feeds poll`` all end here after each batch.
+    """
+    try:
+        from .ledger import update as ledger_update  # type: ignore[attr-defined]
+    except ImportError:  # the ledger is not part of this build
+        return
+    ledger_update(store, summary.document_ids)
+
+
+@dataclass
+class Prepared:
+    """A cleaned document and its MinHash signature, ready for the store (made in a worker)."""
+
+    doc: Document
+    minhash: bytes | None
+
+
+ReadItem = Prepared | Rejection | Notice
+
+
+def read_partition(units: list[Any], fmt: str = "auto", date: str | None = None,
+                   max_bytes: int = 20_000_000) -> list[ReadItem]:
+    """Read, clean and sign the documents of some inputs: the partition function of reading.
+
+    Args:
+        units: ``readers.InputUnit``s (files are read here) or ``Rejection``s (passed through).
+        fmt, date, max_bytes: as for ``ingest``.
+    """
+    from .ingest.readers import read_unit
+
+    out: list[ReadItem] = []
+    for unit in units:
+        if isinstance(unit, Rejection):
+            out.append(unit)
+            continue
+        for item in read_unit(unit, fmt, date, max_bytes):
+            out.extend(prepare(item) if isinstance(item, RawRecord) else [item])
+    return out
+
+
+def prepare(rec: RawRecord) -> list[ReadItem]:
+    """The document of a record (with warnings about dropped dates), or its rejection."""
+    from .ingest.dedup import signature, to_bytes
+
+    doc = _build(rec)
+    if isinstance(doc, Rejection):
+        return [doc]
+    sig = signature(doc.text)
+    notes: list[ReadItem] = [Notice(rec.source, note, rec.line) for note in doc.notes]
+    return [*notes, Prepared(doc, to_bytes(sig) if sig else None)]
+
+
+def store_units(store: Store, units: Iterable[Any], settings: Settings, summary: RunSummary,
+                fmt: str = "auto", date: str | None = None, progress: Progress | None = None,
+                executor: Executor | None = None) -> None:
+    """Read inputs (on the executor, one input per partition) and store each document (one
+    transaction each) or rejection (in batches), in input order."""
     from .ingest.dedup import NearDuplicateIndex
-    from .ingest.readers import read_inputs
 
     index = NearDuplicateIndex.from_store(store.minhashes(), settings.near_duplicate_threshold)
-    for item in read_inputs(list(paths), fmt=fmt, date=date, max_bytes=settings.max_bytes, stdin=stdin):
-        summary.read += 1
-        if isinstance(item, Rejection):
-            _reject(store, summary, item)
-        else:
-            _store_record(store, index, item, summary)
-        if progress:
-            progress("read", summary.read, None)
+    pending: list[Rejection] = []
+    read = partial(read_partition, fmt=fmt, date=date, max_bytes=settings.max_bytes)
+    try:
+        for items in (executor or LocalExecutor()).map(read, ([unit] for unit in units)):
+            for item in items:
+                if isinstance(item, Notice):
+                    summary.add_notice(item)
+                    continue
+                summary.read += 1
+                if isinstance(item, Rejection):
+                    _reject(store, summary, item, pending)
+                else:
+                    _store_document(store, index, item, summary, pending)
+                if progress:
+                    progress("read", summary.read, None)
+    finally:
+        store.add_rejections(pending, summary.run_id)
 
 
-def _reject(store: Store, summary: RunSummary, rejection: Rejection) -> None:
-    store.add_rejection(rejection, summary.run_id)
+def _reject(store: Store, summary: RunSummary, rejection: Rejection, pending: list[Rejection]) -> None:
+    pending.append(rejection)
     summary.rejected += 1
-    summary.rejections.append(rejection)
+    if len(summary.rejections) < SHOWN:
+        summary.rejections.append(rejection)
+    if len(pending) >= REJECTION_BATCH:
+        store.add_rejections(pending, summary.run_id)
+        pending.clear()
 
 
 def _build(rec: RawRecord) -> Document | Rejection:
@@ -148,24 +288,23 @@ def _build(rec: RawRecord) -> Document | Rejection:
                          reason=f"cannot clean this record ({_describe(err)})")
 
 
-def _store_record(store: Store, index: NearDuplicateIndex, rec: RawRecord, summary: RunSummary) -> None:
-    from .ingest.dedup import signature, to_bytes
-    from .store import NEW, NEW_VERSION
+def _store_document(store: Store, index: NearDuplicateIndex, item: Prepared, summary: RunSummary,
+                    pending: list[Rejection]) -> None:
+    from .ingest.dedup import from_bytes
 
-    doc = _build(rec)
-    if isinstance(doc, Rejection):
-        _reject(store, summary, doc)
-        return
-    sig = signature(doc.text)
-    candidates = index.query(sig) if sig else []
+    doc = item.doc
+    sig = from_bytes(item.minhash) if item.minhash else None
+    candidates = index.query(sig) if sig is not None else []
     try:
-        outcome = store.add_document(doc, to_bytes(sig) if sig else None, candidates, summary.run_id)
+        outcome = store.add_document(doc, item.minhash, candidates, summary.run_id)
     except StoreError as err:
-        _reject(store, summary, Rejection(source=rec.source, line=rec.line, reason=str(err),
-                                          hint="fix the database problem and ingest again"))
+        _reject(store, summary, Rejection(source=doc.source, line=doc.line, reason=str(err),
+                                          hint="fix the database problem and ingest again"), pending)
         return
     summary.add_outcome(outcome)
-    if sig and outcome in (NEW, NEW_VERSION) and doc.duplicate_of is None:
+    if outcome in (NEW, NEW_VERSION):
+        summary.document_ids.append(doc.id)
+    if sig is not None and outcome in (NEW, NEW_VERSION) and doc.duplicate_of is None:
         index.add(doc.id, sig)
 
 
@@ -173,18 +312,42 @@ def _store_record(store: Store, index: NearDuplicateIndex, rec: RawRecord, summa
 
 
 def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
-                    progress: Progress | None = None) -> None:
-    """Analyse every stored document not yet analysed, in chunks; record each result or failure."""
+                    progress: Progress | None = None, executor: Executor | None = None) -> None:
+    """Analyse every stored document not yet analysed; record each result or failure.
+
+    Documents are claimed in partitions (``Store.claim_documents``), so concurrent ingests
+    share the work instead of analysing the same documents twice; partitions run on the
+    executor and their results are written here, in this process.
+    """
+    executor = executor or LocalExecutor()
     total = store.count_to_analyse()
-    # Several spaCy batches per chunk: nlp.pipe starts its worker processes once per call.
-    chunk = max(1, settings.batch_size) * max(1, settings.n_process) * 4
-    seen: set[str] = set()
-    while batch := [d for d in store.documents_to_analyse(limit=chunk) if d.id not in seen]:
-        seen.update(d.id for d in batch)
-        for doc, outcome in analyse_documents(batch, settings):
-            _save_outcome(store, doc, outcome, summary)
-        if progress:
-            progress("analyse", len(seen), total)
+    # Several spaCy batches per partition: nlp.pipe starts its worker processes once per call.
+    from .store.db import worker_id
+
+    size = executor.partition_size or max(1, settings.batch_size) * max(1, settings.n_process) * 4
+    owner = worker_id()
+    done = 0
+
+    def partitions() -> Iterator[list[Document]]:
+        while docs := store.claim_documents(owner, size):
+            yield docs
+
+    try:
+        for outcomes in executor.map(partial(analyse_partition, settings=settings), partitions()):
+            for doc, outcome in outcomes:
+                _save_outcome(store, doc, outcome, summary)
+            done += len(outcomes)
+            if progress:
+                progress("analyse", done, max(total, done))
+    finally:
+        store.release_claims(owner)
+
+
+def analyse_partition(docs: list[Document], settings: Settings) -> list[tuple[Document, Analysis | Exception]]:
+    """``analyse_documents`` as a list, failures as ``AnalysisFailed`` (picklable): the partition
+    function every executor runs."""
+    return [(doc, outcome if not isinstance(outcome, Exception) else AnalysisFailed(_describe(outcome)))
+            for doc, outcome in analyse_documents(docs, settings)]
 
 
 def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tuple[Document, Analysis | Exception]]:
@@ -193,7 +356,7 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
     A batch whose parse fails is retried one document at a time, so only the bad one fails.
     """
     try:
-        parsed = _parse([d.text for d in docs], settings)
+        parsed = _parse(docs, settings)
     except Exception as err:  # spaCy or the trigger filter failed on some text of the batch
         if len(docs) == 1:
             yield docs[0], err
@@ -205,7 +368,7 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
         yield doc, _code(doc, sentences)
 
 
-def _parse(texts: list[str], settings: Settings) -> list[Any]:
+def _parse(docs: list[Document], settings: Settings) -> list[Any]:
     from .nlp.pipeline import analyse
 
     is_candidate: Callable[[str], bool] | None = None
@@ -213,7 +376,7 @@ def _parse(texts: list[str], settings: Settings) -> list[Any]:
         from .extract.coder import is_candidate as trigger_filter
 
         is_candidate = trigger_filter
-    return list(analyse(texts, is_candidate=is_candidate, model=settings.spacy_model,
+    return list(analyse([d.text for d in docs], is_candidate=is_candidate, model=settings.spacy_model,
                         batch_size=settings.batch_size, n_process=settings.n_process))
 
 
@@ -244,12 +407,37 @@ def _save_outcome(store: Store, doc: Document, outcome: Analysis | Exception, su
     error = _describe(outcome)
     store.mark_failed(doc.id, error)
     summary.failed += 1
-    summary.failures.append((doc.external_id, error))
+    if len(summary.failures) < SHOWN:
+        summary.failures.append((doc.external_id, error))
 
 
 def _describe(err: BaseException) -> str:
+    if isinstance(err, AnalysisFailed):
+        return str(err)
     text = " ".join(str(err).split()) or "(no message)"
     return f"{type(err).__name__}: {text}"[:500]
+
+
+def reanalyse_failed(settings: Settings, progress: Progress | None = None,
+                     executor: Executor | None = None) -> RunSummary:
+    """Retry every failed analysis (``aidtrace reanalyse --failed``).
+
+    Args:
+        settings: as for ``ingest``; progress, executor: as for ``ingest``.
+    """
+    from .store import Store
+
+    with Store.open(settings.db, create=False) as store:
+        summary = RunSummary()
+        summary.run_id = store.start_run({"reanalyse": "failed"})
+        try:
+            store.reset_failed()
+            analyse_pending(store, settings, summary, progress, executor)
+            after_ingest(store, summary)
+        finally:
+            summary.pending_failures = store.count_failed()
+            store.finish_run(summary.run_id, summary.counts())
+    return summary
 
 
 # ---------------------------------------------------------------------- one text
@@ -269,6 +457,8 @@ def code_text(text: str, date: str | None = None,
         raise UsageError("nothing to code — pass the text in quotes, e.g. aidtrace code \"Germany sent tanks\"")
     if date is not None:
         _check_date(date)
+    if "\x00" in text:
+        raise UsageError("the text contains NUL characters — remove them")
     doc = build_document(RawRecord(source="<text>", text=text, external_id="text", published=date))
     _, outcome = next(analyse_documents([doc], settings or Settings.load()))
     if isinstance(outcome, Exception):
@@ -342,6 +532,17 @@ def flat_record(rec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """A CSV row whose text cells cannot run as spreadsheet formulas: such cells get a leading
+    apostrophe (OWASP's advice); numbers are left alone."""
+    return {key: f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+            for key, value in row.items()}
+
+
 def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str = "jsonl") -> int:
     """Write records as JSON Lines or CSV; returns how many were written."""
     if fmt == "jsonl":
@@ -349,7 +550,7 @@ def write_records(records: Iterable[dict[str, Any]], out: TextIO, fmt: str = "js
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
         writer.writeheader()
-        return sum(writer.writerow(flat_record(rec)) >= 0 for rec in records)
+        return sum(writer.writerow(csv_safe(flat_record(rec))) >= 0 for rec in records)
     raise UsageError(f"unknown export format {fmt!r} — use jsonl or csv")
 
 
@@ -373,7 +574,7 @@ def evaluate(gold_path: str, db: str | None = None, pred_path: str | None = None
     if pred_path is not None:
         preds = load_jsonl(pred_path)
     elif db is not None:
-        with Store.open(db, create=False) as store:
+        with Store.open(db, create=False, readonly=True) as store:
             preds = list(store.export_records())
     else:
         raise UsageError("give the predictions: --db DB or --pred FILE")
@@ -443,6 +644,8 @@ def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
 
 
 __all__ = [
-    "DEV_SETS", "DevSetResult", "RunSummary", "analyse_documents", "analyse_pending", "code_text", "document_record",
-    "evaluate", "evaluate_dev_sets", "export", "flat_record", "ingest", "store_inputs", "write_records",
+    "DEV_SETS", "AnalysisFailed", "DevSetResult", "Executor", "LocalExecutor", "RunSummary", "analyse_documents",
+    "analyse_partition", "analyse_pending", "code_text", "csv_safe", "document_record", "evaluate",
+    "evaluate_dev_sets", "export", "flat_record", "ingest", "ingest_units", "read_partition", "reanalyse_failed",
+    "store_units", "write_records",
 ]

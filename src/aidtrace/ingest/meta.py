@@ -21,12 +21,13 @@ _RANK: dict[str | None, int] = {None: 0, "year": 1, "month": 2, "range": 2, "day
 
 
 def content_hash(text: str) -> str:
-    """SHA-256 hex of the text with whitespace collapsed and lower-cased (the dedupe key).
+    """SHA-256 hex of the text with whitespace collapsed (the dedupe key; letter case counts,
+    so a case-only edit is a new version).
 
     Args:
         text: the cleaned text.
     """
-    return hashlib.sha256(" ".join(text.split()).lower().encode("utf-8")).hexdigest()
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def parse_published(value: str | None) -> tuple[date | None, Precision | None]:
@@ -79,6 +80,49 @@ def _best_date(*values: str | None) -> tuple[date | None, Precision | None]:
         if _RANK[candidate[1]] > _RANK[best[1]]:
             best = candidate
     return best
+
+
+_HINT_DATE = "write it as YYYY-MM-DD (or pass --date for inputs without one)"
+
+
+def dropped_dates(given: str | None, header: str | None, chosen: date | None,
+                  dateline: Dateline | None) -> list[str]:
+    """A warning for every date of a record that was not used, saying why.
+
+    Args:
+        given: the record's date field (or --date); header: the ``date`` header of the text.
+        chosen: the publication date kept; dateline: the parsed dateline, if any.
+    """
+    notes: list[str] = []
+    for what, value in (("date", given), ("date header", header)):
+        if value and value.strip() and parse_published(value)[0] is None:
+            notes.append(f"the {what} {_shown(value)} is not a date aidtrace can read and was ignored — "
+                         f"{_HINT_DATE}")
+    parsed = [(what, value, parse_published(value)) for what, value in (("date", given), ("date header", header))
+              if value]
+    for what, value, (day, precision) in parsed:
+        if day is not None and chosen is not None and not _agrees(day, precision, chosen):
+            notes.append(f"the {what} {_shown(value)} disagrees with the publication date kept "
+                         f"({chosen.isoformat()}) and was ignored — check which is right")
+    if dateline is not None and dateline.month and dateline.day and chosen is not None \
+            and (chosen.month, chosen.day) != (dateline.month, dateline.day):
+        notes.append(f"the dateline date {_shown(dateline.text)} disagrees with the publication date "
+                     f"{chosen.isoformat()} and was ignored — check which is right")
+    return notes
+
+
+def _agrees(day: date, precision: Precision | None, chosen: date) -> bool:
+    """Whether a date at its precision contains the chosen date."""
+    if precision == "year":
+        return day.year == chosen.year
+    if precision == "month":
+        return (day.year, day.month) == (chosen.year, chosen.month)
+    return day == chosen
+
+
+def _shown(value: str) -> str:
+    text = " ".join(value.split())
+    return repr(text if len(text) <= 60 else text[:59] + "…")
 
 
 def refine_with_dateline(published: date | None, precision: Precision | None,
@@ -139,6 +183,7 @@ def build_document(rec: RawRecord) -> Document:
     digest = content_hash(clean.text)
     published, precision = refine_with_dateline(*_best_date(rec.published, clean.header_date),
                                                 clean.dateline)
+    notes = dropped_dates(rec.published, clean.header_date, published, clean.dateline)
     return Document(
         id=digest[:16],
         external_id=rec.external_id or PurePath(rec.source).name or rec.source,
@@ -155,4 +200,6 @@ def build_document(rec: RawRecord) -> Document:
         outlet=rec.outlet,
         format=rec.format,
         extra=dict(rec.extra),
+        notes=notes,
+        line=rec.line,
     )

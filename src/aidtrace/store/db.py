@@ -2,16 +2,22 @@
 
 ``Store.open`` takes a file path (SQLite, WAL mode, foreign keys on) or an SQLAlchemy URL
 (``sqlite://``, ``postgresql+psycopg://...``) and brings the schema to the newest Alembic
-revision. Every write is one transaction, so one bad document never rolls back another.
+revision in one locked transaction (``setup.py``). Every write is one transaction, so one bad
+document never rolls back another; read commands open the database read-only.
+
+Analysis work is shared between concurrent processes by claims: ``claim_documents`` marks
+pending documents as taken by one worker, so two ingests never analyse the same document.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -19,9 +25,7 @@ from sqlalchemy import (
     Engine,
     Row,
     and_,
-    create_engine,
     delete,
-    event,
     func,
     insert,
     or_,
@@ -29,101 +33,111 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..errors import StoreError, UsageError
 from ..model import PLOVER_TYPES, Claim, Document, Entity, Event, Mention, Rejection, Role
 from . import schema as t
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+from .setup import (
+    PG_DOCUMENT_LOCK,
+    check_readable,
+    database_url,
+    known_revisions,
+    make_engine,
+    migrate,
+    short_error,
+    write_transaction,
+)
 
 NEW, DUPLICATE, NEAR_DUPLICATE, NEW_VERSION = "new", "duplicate", "near-duplicate", "new-version"
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
+# A claim on a document expires after this long even when its owner cannot be checked.
+CLAIM_LEASE = timedelta(minutes=30)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def database_url(url_or_path: str, create: bool = True) -> str:
-    """An SQLAlchemy URL for a path or URL; a plain path becomes an absolute ``sqlite:///`` URL.
-
-    Raises:
-        UsageError: the path's directory is missing, or (``create=False``) the file is.
-    """
-    if "://" in url_or_path:
-        return url_or_path
-    path = Path(url_or_path).expanduser().resolve()
-    if not path.parent.is_dir():
-        raise UsageError(f"{url_or_path}: directory {path.parent} does not exist — "
-                         "create it first or choose another database path (--db / AIDTRACE_DB)")
-    if not create and not path.exists():
-        raise UsageError(f"{url_or_path}: no aidtrace database there — ingest something first "
-                         f"(aidtrace ingest PATH --db {url_or_path}) or point --db / AIDTRACE_DB at one")
-    return f"sqlite:///{path}"
+def worker_id() -> str:
+    """This process as a claim owner: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # WAL lets readers (web, CLI) work while an ingest writes; SQLite leaves FKs off unless asked.
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
-
-
-def _short(err: SQLAlchemyError) -> str:
-    orig = getattr(err, "orig", None)
-    return str(orig if orig is not None else err).splitlines()[0]
+def _owner_alive(owner: str) -> bool:
+    """False when the owner ran on this host and its process is gone; True when unknown."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class Store:
     """aidtrace's database: documents, rejections, runs, mentions, events and claims."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, display: str | None = None):
         self.engine = engine
-        self.display_url = engine.url.render_as_string(hide_password=True)
+        self.display_url = display or engine.url.render_as_string(hide_password=True)
 
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
-    def open(cls, url_or_path: str, create: bool = True) -> Store:
+    def open(cls, url_or_path: str, create: bool = True, readonly: bool = False,
+             force: bool = False) -> Store:
         """Open (and create or migrate) a database.
 
         Args:
             url_or_path: a file path (SQLite) or an SQLAlchemy URL, used as is.
             create: when False, a missing SQLite file is an error instead of a new database.
+            readonly: open without writing anything (read commands; read-only files and roles).
+                A database whose schema is older than this aidtrace is migrated first if it can be.
+            force: set up aidtrace's tables even in a database holding another application's.
         Raises:
-            UsageError: bad path. StoreError: the database cannot be opened or migrated.
+            UsageError: bad path. StoreError: the database cannot be opened or migrated, or is
+                not an aidtrace database.
         """
-        url = database_url(url_or_path, create=create)
+        url = database_url(url_or_path, create=create and not readonly)
+        display = make_url(url).render_as_string(hide_password=True)
+        if readonly:
+            store = cls._open_readonly(url, display)
+            if store.revision() == known_revisions()[1]:
+                return store
+            store.close()  # an older schema: bring it up to date, which needs write access
+        store = cls(make_engine(url), display)
         try:
-            engine = create_engine(url)
-        except (SQLAlchemyError, ImportError, ValueError) as err:
-            raise StoreError(f"{url_or_path}: cannot use this database URL ({err}) — "
-                             "pass a file path or a URL like postgresql+psycopg://user@host/db") from err
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_pragmas)
-        store = cls(engine)
-        store.migrate()
+            migrate(store.engine, store.display_url, force=force)
+        except StoreError:
+            store.close()
+            raise
         return store
 
-    def migrate(self) -> None:
-        """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
-        from alembic import command
-        from alembic.config import Config
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
+    @classmethod
+    def _open_readonly(cls, url: str, display: str) -> Store:
+        store = cls(make_engine(url, readonly=True), display)
         try:
-            with self.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
-        except SQLAlchemyError as err:
-            self.engine.dispose()
-            raise StoreError(f"{self.display_url}: cannot open or migrate the database ({_short(err)}) — "
-                             "check the path or URL and that you may write there") from err
+            store.revision()
+        except StoreError:
+            if store.engine.dialect.name != "sqlite":
+                raise
+            # A WAL file in a folder we may not write: SQLite cannot create its shared-memory
+            # file, so read the file as it is (no other process can be writing it either).
+            store.close()
+            store = cls(make_engine(url, readonly=True, immutable=True), display)
+        return store
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (after checking it is an aidtrace database)."""
+        with self._read() as conn:
+            return check_readable(conn, self.display_url)
 
     def close(self) -> None:
         """Release all connections."""
@@ -135,14 +149,18 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
         """One write transaction; database failures become a ``StoreError``."""
         try:
-            with self.engine.begin() as conn:
+            with write_transaction(self.engine) as conn:
                 yield conn
         except SQLAlchemyError as err:
-            raise StoreError(f"{self.display_url}: database write failed ({_short(err)}) — "
+            raise StoreError(f"{self.display_url}: database write failed ({short_error(err)}) — "
                              "check disk space and permissions, then run again") from err
 
     @contextmanager
@@ -151,7 +169,10 @@ class Store:
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as err:
-            raise StoreError(f"{self.display_url}: database read failed ({_short(err)}) — "
+            if "readonly" in short_error(err) or "read-only" in short_error(err):
+                raise StoreError(f"{self.display_url}: the database is read-only and needs an update "
+                                 "this aidtrace cannot make — open it once with write access") from err
+            raise StoreError(f"{self.display_url}: database read failed ({short_error(err)}) — "
                              "check the database is an aidtrace database") from err
 
     # ------------------------------------------------------------------ runs and rejections
@@ -176,10 +197,18 @@ class Store:
 
     def add_rejection(self, rejection: Rejection, run_id: int | None = None) -> None:
         """Record an input that could not be read."""
+        self.add_rejections([rejection], run_id)
+
+    def add_rejections(self, rejections: list[Rejection], run_id: int | None = None) -> None:
+        """Record many rejections in one transaction (20,000 bad lines take a second, not minutes)."""
+        if not rejections:
+            return
+        now = _now()
+        rows = [{"run_id": run_id, "source": _safe_text(r.source), "line": r.line,
+                 "reason": _safe_text(r.reason), "hint": _safe_text(r.hint), "created_at": now}
+                for r in rejections]
         with self._tx() as conn:
-            conn.execute(insert(t.rejections).values(
-                run_id=run_id, source=rejection.source, line=rejection.line, reason=rejection.reason,
-                hint=rejection.hint, created_at=_now()))
+            conn.execute(insert(t.rejections), rows)
 
     def rejections(self, run_id: int | None = None) -> list[Rejection]:
         """Recorded rejections, of one run or all."""
@@ -205,8 +234,11 @@ class Store:
             'duplicate' (nothing written), 'new-version' (an earlier document with the same
             external_id or url is marked superseded), 'near-duplicate', or 'new'.
         """
+        _refuse_nul(doc)
         try:
             with self._tx() as conn:
+                if self.is_postgresql:  # versions of one article must not be decided concurrently
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_DOCUMENT_LOCK})
                 return self._add_document(conn, doc, minhash, list(near_duplicates), run_id)
         except StoreError as err:
             # Another writer stored the same content between our check and our insert.
@@ -216,10 +248,18 @@ class Store:
 
     def _add_document(self, conn: Connection, doc: Document, minhash: bytes | None,
                       candidates: list[str], run_id: int | None) -> str:
-        if conn.execute(select(t.documents.c.id).where(
-                t.documents.c.content_hash == doc.content_hash)).first():
-            return DUPLICATE
+        d = t.documents.c
+        stored = conn.execute(select(d.id, d.superseded_by, d.external_id, d.url)
+                              .where(d.content_hash == doc.content_hash)).first()
         previous = self._latest_version(conn, doc)
+        if stored is not None:
+            if (stored.superseded_by is None or previous is None or previous.id == stored.id
+                    or not _same_article_row(stored, doc)):
+                return DUPLICATE
+            # an edit reverted: the earlier content becomes the current version again
+            doc.id, doc.version = stored.id, previous.version + 1
+            self._restore(conn, stored.id, previous.id, doc.version)
+            return NEW_VERSION
         if previous is not None:
             doc.version = previous.version + 1
         doc.duplicate_of = self._original(conn, doc, candidates) or doc.duplicate_of
@@ -228,6 +268,14 @@ class Store:
             return NEAR_DUPLICATE if doc.duplicate_of else NEW
         self._supersede(conn, previous.id, doc.id)
         return NEW_VERSION
+
+    def _restore(self, conn: Connection, old_id: str, current_id: str, version: int) -> None:
+        """Make a superseded version current again (its analysis is still valid: same content)."""
+        self._supersede(conn, current_id, old_id)
+        conn.execute(update(t.documents).where(t.documents.c.id == old_id)
+                     .values(superseded_by=None, version=version))
+        for table in (t.events, t.claims):
+            conn.execute(update(table).where(table.c.document_id == old_id).values(superseded=False))
 
     def _has_content(self, content_hash: str) -> bool:
         with self._read() as conn:
@@ -302,6 +350,45 @@ class Store:
             return int(conn.execute(select(func.count()).select_from(t.documents)
                                     .where(self._pending())).scalar_one())
 
+    def claim_documents(self, owner: str, limit: int) -> list[Document]:
+        """Take up to ``limit`` pending documents for ``owner`` to analyse, oldest first.
+
+        A document claimed by another live worker is skipped; a claim whose owner died (same
+        host, process gone) or that is older than ``CLAIM_LEASE`` is taken over. Claims end
+        when the analysis is saved or marked failed, or with ``release_claims``.
+        """
+        d = t.documents.c
+        free = or_(d.claimed_by.is_(None), d.claimed_by == owner, d.claimed_at < _now() - CLAIM_LEASE)
+        with self._tx() as conn:
+            query = (select(d.id, d.claimed_by).where(self._pending())
+                     .order_by(d.ingested_at, d.id).limit(limit * 4 + 16))
+            if self.is_postgresql:
+                query = query.with_for_update(skip_locked=True)
+            ids: list[str] = []
+            for row in [*conn.execute(query.where(free)).all(), *self._orphans(conn, limit)]:
+                if row.id not in ids and len(ids) < limit:
+                    ids.append(row.id)
+            if not ids:
+                return []
+            conn.execute(update(t.documents).where(d.id.in_(ids))
+                         .values(claimed_by=owner, claimed_at=_now()))
+            rows = conn.execute(select(t.documents).where(d.id.in_(ids))).all()
+        order = {doc_id: i for i, doc_id in enumerate(ids)}
+        return sorted((_row_document(r) for r in rows), key=lambda doc: order[doc.id])
+
+    def _orphans(self, conn: Connection, limit: int) -> list[Any]:
+        """Pending documents claimed by processes of this host that no longer run."""
+        d = t.documents.c
+        rows = conn.execute(select(d.id, d.claimed_by).where(self._pending(), d.claimed_by.is_not(None))
+                            .order_by(d.ingested_at, d.id).limit(limit * 4 + 16)).all()
+        return [r for r in rows if not _owner_alive(r.claimed_by)]
+
+    def release_claims(self, owner: str) -> None:
+        """Give back the claims of ``owner`` that were not finished (a run that stops early)."""
+        with self._tx() as conn:
+            conn.execute(update(t.documents).where(t.documents.c.claimed_by == owner)
+                         .values(claimed_by=None, claimed_at=None))
+
     def minhashes(self) -> Iterator[tuple[str, bytes]]:
         """(id, signature) of every live original document, for the near-duplicate index."""
         d = t.documents.c
@@ -312,12 +399,28 @@ class Store:
         return ((r.id, bytes(r.minhash)) for r in rows)
 
     def failures(self) -> list[tuple[str, str, str]]:
-        """(id, external_id, error) of documents whose analysis failed."""
+        """(id, external_id, error) of current documents whose analysis failed."""
         d = t.documents.c
         with self._read() as conn:
-            rows = conn.execute(select(d.id, d.external_id, d.error).where(text(t.FAILED))
+            rows = conn.execute(select(d.id, d.external_id, d.error)
+                                .where(text(t.FAILED), d.superseded_by.is_(None))
                                 .order_by(d.ingested_at, d.id)).all()
         return [(r.id, r.external_id, r.error or "") for r in rows]
+
+    def count_failed(self) -> int:
+        """How many current documents wait for a retry of their failed analysis."""
+        d = t.documents.c
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.documents)
+                                    .where(text(t.FAILED), d.superseded_by.is_(None))).scalar_one())
+
+    def reset_failed(self) -> int:
+        """Make every failed analysis pending again (``aidtrace reanalyse --failed``); returns how many."""
+        d = t.documents.c
+        with self._tx() as conn:
+            result = conn.execute(update(t.documents).where(d.status == "failed")
+                                  .values(status="new", error=None, claimed_by=None, claimed_at=None))
+        return int(result.rowcount or 0)
 
     # ------------------------------------------------------------------ analysis results
 
@@ -347,13 +450,15 @@ class Store:
         return len(event_rows), len(claim_rows)
 
     def mark_failed(self, doc_id: str, error: str) -> None:
-        """Record that a document's analysis raised ``error``; it is not retried automatically."""
+        """Record that a document's analysis raised ``error`` (retried by ``reset_failed``)."""
         with self._tx() as conn:
             self._set_status(conn, doc_id, "failed", error)
 
     @staticmethod
     def _set_status(conn: Connection, doc_id: str, status: str, error: str | None) -> None:
-        conn.execute(update(t.documents).where(t.documents.c.id == doc_id).values(status=status, error=error))
+        conn.execute(update(t.documents).where(t.documents.c.id == doc_id)
+                     .values(status=status, error=_safe_text(error) if error else None,
+                             claimed_by=None, claimed_at=None))
 
     # ------------------------------------------------------------------ queries
 
@@ -374,9 +479,10 @@ class Store:
         if type:
             query = query.where(e.type == _plover_type(type))
         if actor:
-            query = query.where(e.actor_codes.like(f"% {_code(actor, 'actor')} %"))
+            query = query.where(e.actor_codes.contains(f" {_code(actor, 'actor')} ", autoescape=True))
         if recipient:
-            query = query.where(e.recipient_codes.like(f"% {_code(recipient, 'recipient')} %"))
+            query = query.where(e.recipient_codes.contains(f" {_code(recipient, 'recipient')} ",
+                                                           autoescape=True))
         if since:
             query = query.where(func.coalesce(e.date_end, e.date_start) >= _iso_date(since, "since"))
         if until:
@@ -442,6 +548,40 @@ class Store:
 # ---------------------------------------------------------------------- row conversion
 
 
+_TEXT_FIELDS = ("external_id", "source", "url", "title", "agency", "dateline_place", "outlet",
+                "raw_text", "text")
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 100:
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
+def _refuse_nul(doc: Document) -> None:
+    """PostgreSQL cannot store NUL characters in text; refuse them on every backend alike."""
+    if any(_has_nul(getattr(doc, name)) for name in _TEXT_FIELDS) or _has_nul(doc.extra):
+        raise StoreError(f"{doc.source}: the document contains NUL characters (U+0000), which "
+                         "aidtrace does not store — remove them from the input")
+
+
+def _safe_text(value: str) -> str:
+    """Log text (rejections, errors) with NUL characters shown as U+FFFD, on every backend."""
+    return value.replace("\x00", "\ufffd")
+
+
+def _same_article_row(row: Any, doc: Document) -> bool:
+    """Whether a stored row is a version of the same article as ``doc`` (same id or url)."""
+    return row.external_id == doc.external_id or bool(doc.url and row.url == doc.url)
+
+
+
 def _document_row(doc: Document, minhash: bytes | None, run_id: int | None) -> dict[str, Any]:
     return {
         "id": doc.id, "external_id": doc.external_id, "source": doc.source, "url": doc.url,
@@ -451,6 +591,7 @@ def _document_row(doc: Document, minhash: bytes | None, run_id: int | None) -> d
         "content_hash": doc.content_hash, "version": doc.version, "duplicate_of": doc.duplicate_of,
         "superseded_by": None, "minhash": minhash, "extra": doc.extra or {},
         "furniture": [list(span) for span in doc.furniture], "status": "new", "error": None,
+        "claimed_by": None, "claimed_at": None,
         "run_id": run_id, "ingested_at": _now(),
     }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -48,6 +49,7 @@ PENDING = "status = 'new' AND duplicate_of IS NULL AND superseded_by IS NULL"
 FAILED = "status = 'failed'"
 NOT_DUPLICATE = "duplicate_of IS NOT NULL"
 NOT_LIVE = "superseded_by IS NOT NULL"
+CLAIMED = "claimed_by IS NOT NULL"
 
 runs = Table(
     "runs",
@@ -86,6 +88,9 @@ documents = Table(
     Column("error", Text),
     Column("run_id", Integer, ForeignKey("runs.id")),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
+    # which worker is analysing the document (``Store.claim_documents``), and since when
+    Column("claimed_by", String(128)),
+    Column("claimed_at", DateTime(timezone=True)),
     Index("ix_documents_external_id", "external_id"),
     Index("ix_documents_url", "url"),
     # Only the non-null rows (see migration 0002): lookups give an id, and "IS NULL" holds
@@ -99,6 +104,7 @@ documents = Table(
     Index("ix_documents_pending", "ingested_at", "id", sqlite_where=text(PENDING), postgresql_where=text(PENDING)),
     Index("ix_documents_failed", "ingested_at", "id", sqlite_where=text(FAILED), postgresql_where=text(FAILED)),
     Index("ix_documents_published", "published"),
+    Index("ix_documents_claimed_by", "claimed_by", sqlite_where=text(CLAIMED), postgresql_where=text(CLAIMED)),
 )
 
 rejections = Table(
@@ -173,4 +179,31 @@ claims = Table(
     Index("ix_claims_measure", "measure"),
 )
 
-TABLES = ("runs", "documents", "rejections", "mentions", "events", "claims")
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text),
+    # the validators of the last successful fetch, sent back for a conditional GET
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("polled_at", DateTime(timezone=True)),
+    Column("status", Integer),  # HTTP status of the last poll (304: not modified)
+    Column("error", Text),
+    Column("entries", Integer, nullable=False, default=0),  # entries read in all polls
+)
+
+# Files ``aidtrace watch`` has ingested, so a restart skips what it has already read.
+watched_files = Table(
+    "watched_files",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+
+TABLES = ("runs", "documents", "rejections", "mentions", "events", "claims", "feeds", "watched_files")
