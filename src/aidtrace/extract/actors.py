@@ -29,6 +29,7 @@ from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
+from ..cache import cached
 from ..datafiles import load_yaml, read_text
 from ..model import Document, Entity, Mention
 from ..nlp.pipeline import Sentence
@@ -256,8 +257,8 @@ class ActorDictionary:
     @classmethod
     @cache
     def load(cls) -> ActorDictionary:
-        """The dictionary, built on first use and shared by the whole process."""
-        return cls()
+        """The dictionary, shared by the whole process: from the cache (``aidtrace.cache``), or built."""
+        return cached("actors", cls)
 
     # ------------------------------------------------------------------ loaders
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..cache import cached
 from ..datafiles import load_yaml
 from ..errors import DataFileError
 from ..model import Item
@@ -46,7 +47,12 @@ class _Taxonomy:
 
 @lru_cache(maxsize=1)
 def _taxonomy() -> _Taxonomy:
-    """Read items.yaml once and compile every entry."""
+    """The compiled taxonomy, from the cache (``aidtrace.cache``) or built from items.yaml."""
+    return cached("items", _build_taxonomy)
+
+
+def _build_taxonomy() -> _Taxonomy:
+    """Read items.yaml and compile every entry."""
     try:
         data = load_yaml(_DATA)
         categories = set(data["categories"])

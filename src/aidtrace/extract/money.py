@@ -24,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from ..cache import cached
 from ..datafiles import load_yaml
 from ..errors import DataFileError
 from ..model import Money
@@ -328,7 +329,12 @@ def _is_equivalent(main: Money, other: Money, text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _converter() -> Any:
-    """The ECB-rate converter, loaded once per process (loading takes about a second)."""
+    """The ECB-rate converter, once per process: from the cache (``aidtrace.cache``), or read
+    from the library's rate file (about half a second)."""
+    return cached("exchange-rates", _build_converter)
+
+
+def _build_converter() -> Any:
     from currency_converter import CurrencyConverter
 
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
