@@ -76,6 +76,11 @@ class InputFormat(StrEnum):
     feed = "feed"
 
 
+class EngineName(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class ListFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
@@ -183,6 +188,12 @@ def ingest(
     no_filter: Annotated[bool, typer.Option("--no-filter",
                                             help="parse every sentence, not only those with a trigger word")] = False,
     force_db: ForceDbOption = False,
+    engine: Annotated[EngineName, typer.Option("--engine", help="where reading and analysis run: this "
+                                               "process, or a Dask cluster")] = EngineName.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="with --engine dask: a running "
+                                                  "scheduler, tcp://HOST:PORT (default: a local cluster)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="with --engine dask: worker "
+                                                "processes of the local cluster (default: one per core)")] = None,
 ) -> None:
     """Read articles, store them as documents, and code their events and claims.
 
@@ -191,13 +202,28 @@ def ingest(
     """
     with handled():
         settings = Settings.load(db=db, max_bytes=max_bytes, candidate_filter=False if no_filter else None)
-        with progress_bar() as progress:
+        with executor_for(engine, scheduler, workers, settings) as executor, progress_bar() as progress:
             summary = pipeline.ingest(paths, settings, fmt=fmt.value, date=date,
                                       stdin=sys.stdin if "-" in paths else None, progress=progress,
-                                      force_db=force_db)
+                                      force_db=force_db, executor=executor)
     print_summary(summary)
     if summary.rejected or summary.failed:
         raise typer.Exit(1)
+
+
+@contextmanager
+def executor_for(engine: EngineName, scheduler: str | None, workers: int | None,
+                 settings: Settings) -> Iterator[pipeline.Executor | None]:
+    """The executor --engine names (None: this process), started and stopped around the run."""
+    if engine is EngineName.local:
+        if scheduler or workers:
+            raise UsageError("--scheduler and --workers go with --engine dask")
+        yield None
+        return
+    from .dist.dask import DaskExecutor
+
+    with DaskExecutor(scheduler=scheduler, workers=workers, partition_size=settings.batch_size) as executor:
+        yield executor
 
 
 def print_summary(summary: RunSummary, title: str = "ingest") -> None:

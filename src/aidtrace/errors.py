@@ -28,6 +28,10 @@ class StoreError(AidtraceError):
     """The database cannot be opened, migrated or written."""
 
 
+class EngineError(AidtraceError):
+    """The Dask engine cannot start, reach its scheduler, or get a partition done."""
+
+
 class DataFileError(AidtraceError):
     """A packaged dictionary or lexicon is malformed (a bug in aidtrace's data files)."""
 

@@ -104,7 +104,9 @@ class Executor(Protocol):
     them in this process and writes them through the one store writer.
     """
 
-    partition_size: int | None  # documents per analysis partition (None: decided by the pipeline)
+    @property
+    def partition_size(self) -> int | None:
+        """Documents per analysis partition (None: the pipeline decides)."""
 
     def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]: ...
 

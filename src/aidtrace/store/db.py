@@ -358,7 +358,7 @@ class Store:
         when the analysis is saved or marked failed, or with ``release_claims``.
         """
         d = t.documents.c
-        free = or_(d.claimed_by.is_(None), d.claimed_by == owner, d.claimed_at < _now() - CLAIM_LEASE)
+        free = or_(d.claimed_by.is_(None), d.claimed_at < _now() - CLAIM_LEASE)
         with self._tx() as conn:
             query = (select(d.id, d.claimed_by).where(self._pending())
                      .order_by(d.ingested_at, d.id).limit(limit * 4 + 16))

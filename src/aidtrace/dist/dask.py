@@ -1,0 +1,105 @@
+"""The Dask engine: reading and analysis partitions run on a Dask cluster, writes stay here.
+
+``aidtrace ingest ... --engine dask`` hands ``pipeline.ingest`` a ``DaskExecutor``. The
+partition functions are the single-process pipeline's own (``pipeline.read_partition`` for
+read -> clean -> sign, ``pipeline.analyse_partition`` for analyse -> resolve -> code), so the
+stored result is the same as a local run's; the parent process claims documents, keeps the
+near-duplicate index and writes everything through the one ``Store`` writer, in order.
+
+Without a scheduler address a ``LocalCluster`` of worker processes is started (and stopped)
+here; with one, the run joins an existing cluster (``dask scheduler`` / ``dask worker``,
+dask-jobqueue, dask-kubernetes), whose workers need aidtrace installed and the input files
+at the same paths (see docs/SCALE.md).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+from ..errors import EngineError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Partitions in flight per worker: enough to keep every worker busy while the parent writes.
+IN_FLIGHT_PER_WORKER = 2
+CONNECT_TIMEOUT = "20s"
+
+
+class DaskExecutor:
+    """Runs partitions on a Dask cluster, yielding results in partition order (an ``Executor``).
+
+    Args:
+        scheduler: address of a running scheduler (tcp://HOST:PORT); None starts a LocalCluster.
+        workers: worker processes of the LocalCluster (default: the number of cores).
+        partition_size: documents per analysis partition.
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, partition_size: int = 32):
+        if scheduler and workers:
+            raise EngineError("give either --scheduler (an existing cluster) or --workers (a local one), not both")
+        if workers is not None and workers < 1:
+            raise EngineError(f"--workers {workers}: give at least one worker")
+        self.scheduler, self.workers, self.partition_size = scheduler, workers, partition_size
+        self.client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> DaskExecutor:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as err:  # pragma: no cover - a dependency of aidtrace
+            raise EngineError("the Dask engine needs dask[distributed] — reinstall aidtrace") from err
+        try:
+            if self.scheduler:
+                self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
+            else:
+                self._cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
+                                             processes=True, dashboard_address=None, silence_logs=40)
+                self.client = Client(self._cluster)
+        except (OSError, TimeoutError) as err:
+            self.close()
+            where = self.scheduler or "a local cluster"
+            raise EngineError(f"cannot reach the Dask scheduler at {where} ({err}) — start one with "
+                              "`dask scheduler` and `dask worker ADDRESS`, or leave out --scheduler "
+                              "for a local cluster") from err
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Disconnect, and stop the LocalCluster this executor started."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+    def worker_count(self) -> int:
+        """How many workers the cluster has now (at least 1)."""
+        return max(1, len(self.client.scheduler_info().get("workers", {}))) if self.client else 1
+
+    def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]:
+        """``fn`` over every partition on the cluster; results in order, a bounded number in flight."""
+        if self.client is None:
+            raise EngineError("the Dask executor is not started — use it in a with block")
+        window = IN_FLIGHT_PER_WORKER * self.worker_count()
+        futures: deque[Any] = deque()
+        for part in partitions:
+            futures.append(self.client.submit(fn, part, pure=False))
+            if len(futures) >= window:
+                yield self._result(futures.popleft())
+        while futures:
+            yield self._result(futures.popleft())
+
+    def _result(self, future: Any) -> Any:
+        try:
+            return future.result()
+        except Exception as err:  # a worker died or the cluster went away: the run stops cleanly
+            raise EngineError(f"a Dask task failed ({type(err).__name__}: {' '.join(str(err).split())[:300]}) — "
+                              "check the workers' logs; documents not yet analysed stay pending and the "
+                              "next ingest analyses them") from err
