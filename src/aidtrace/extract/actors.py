@@ -7,7 +7,8 @@ assigns:  Mention list with offsets into Document.text, sorted, non-overlapping
 Four passes over the cleaned text:
 
 1. gazetteer: one pre-compiled trie regex over every name in data/actors/ (countries and
-   demonyms, capitals as metonyms, institutions, IGOs, companies, research bodies, people);
+   demonyms, capitals as metonyms, institutions, IGOs, companies, research bodies, people),
+   then the names of data/petrarch/actors.tsv the project's own tables do not already take;
 2. composition (PETRARCH "agents"): nationality or possessor + role noun from data/agents.yaml
    ("Ukraine's Foreign Ministry", "Kremlin spokesman Dmitry Peskov", "the US chargé
    d'affaires, John Hinkel"); a bare government title takes the dateline country;
@@ -251,6 +252,7 @@ class ActorDictionary:
         for part in ("institutions.yaml", "igos.yaml", "research.yaml", "companies.yaml", "nonstate.yaml"):
             self._load_named(part)
         self._load_people()
+        self._load_generated_actors()
         self._load_agents()
         self._compile()
 
@@ -324,6 +326,23 @@ class ActorDictionary:
             if len({p.id for p in owners}) == 1 and sn not in self.entries:
                 self._add(sn, Entry("surname", person=owners[0]))
 
+    def _load_generated_actors(self) -> None:
+        """The PETRARCH2/Phoenix actors (data/petrarch/actors.tsv) after the project's own: a
+        generated entry only adds names not yet taken, and a person any of whose names the
+        project's tables already resolve is left out whole (docs/DATA.md)."""
+        for row in _generated_rows():
+            names = row.names
+            if any(n in self.entries for n in names):
+                continue
+            if row.kind == "person":
+                person = Person(row.id, row.name, None, row.roles)
+                entry = Entry("person", person=person)
+            else:
+                entity = Entity(row.id, row.name, row.country, row.org, list(row.sector), row.kind)
+                entry = Entry("named", entity)
+            for name in names:
+                self._add(name, entry)
+
     def _load_agents(self) -> None:
         data = _yaml("agents.yaml")
         self.modifiers = list(data["modifiers"])
@@ -390,6 +409,37 @@ def _lookup_cached(dictionary: ActorDictionary, text: str, on: date) -> Entity |
         return None
     best = max(mentions, key=lambda m: m.end - m.start)
     return best.entity
+
+
+@dataclass(frozen=True)
+class _GeneratedRow:
+    """One row of data/petrarch/actors.tsv (format in its header)."""
+
+    id: str
+    kind: str
+    name: str
+    country: str | None
+    org: str | None
+    sector: tuple[str, ...]
+    names: tuple[str, ...]
+    roles: tuple[Role, ...]
+
+
+def _generated_rows() -> Iterator[_GeneratedRow]:
+    lines = (ln for ln in _data_text("petrarch", "actors.tsv").splitlines() if ln and not ln.startswith("#"))
+    next(lines, None)  # the column names
+    for line in lines:
+        cid, kind, name, country, org, sector, names, roles = line.split("\t")
+        yield _GeneratedRow(cid, kind, name, country or None, org or None, tuple(filter(None, sector.split("+"))),
+                            tuple(names.split(" | ")), tuple(_generated_role(r) for r in roles.split(" ; ") if r))
+
+
+def _generated_role(text: str) -> Role:
+    """'PLACE:SECTORS:FROM:TO' (PLACE an ISO3 code or @ORG; empty dates are open)."""
+    place, sector, start, end = text.split(":")
+    country, org = (None, place[1:]) if place.startswith("@") else (place, None)
+    return Role(country, org, tuple(filter(None, sector.split("+"))), (), "",
+                date.fromisoformat(start) if start else None, date.fromisoformat(end) if end else None)
 
 
 def _person(item: dict[str, Any]) -> Person:
