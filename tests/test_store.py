@@ -200,16 +200,28 @@ def test_an_earlier_version_is_not_a_near_duplicate(store: Store) -> None:
 # ---------------------------------------------------------------------- analysis results
 
 
-def test_save_analysis_replaces_the_previous_rows(store: Store) -> None:
+def test_save_analysis_replaces_mentions_and_keeps_old_events_superseded(store: Store) -> None:
     doc = make_doc()
     store.add_document(doc)
     store.save_analysis(doc.id, mentions_of(doc), [make_event(doc), make_event(doc)], [make_claim(doc)])
     assert store.counts()["events"] == 1  # same sentence, type and trigger: one event
     store.save_analysis(doc.id, mentions_of(doc)[:1], [make_event(doc, "AGREE", trigger="will send")], [])
     counts = store.counts()
-    assert (counts["mentions"], counts["events"], counts["claims"]) == (1, 1, 0)
-    assert store.events()[0]["type"] == "AGREE"
+    assert (counts["mentions"], counts["events"], counts["claims"]) == (1, 2, 1)
+    assert [e["type"] for e in store.events()] == ["AGREE"] and store.claims() == []
+    assert sorted(e["type"] for e in store.events(include_superseded=True)) == ["AGREE", "AID"]
     assert store.documents_to_analyse() == []
+
+
+def test_an_event_given_again_replaces_its_row_and_is_current_again(store: Store) -> None:
+    doc = make_doc()
+    store.add_document(doc)
+    store.save_analysis(doc.id, [], [make_event(doc)], [])
+    store.save_analysis(doc.id, [], [], [])
+    assert store.events() == [] and store.counts()["events"] == 1
+    store.save_analysis(doc.id, [], [make_event(doc, negated=True)], [])
+    (again,) = store.events()
+    assert again["negated"] is True and store.counts()["events"] == 1
 
 
 def test_a_failed_analysis_is_recorded_and_not_retried(store: Store) -> None:

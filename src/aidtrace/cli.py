@@ -27,8 +27,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
-from . import pipeline
+from . import exports, pipeline
 from .errors import AidtraceError, UsageError
 from .pipeline import RunSummary
 from .settings import SETTINGS, Settings
@@ -97,6 +98,12 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
+class LedgerFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
 DbOption = Annotated[str | None, typer.Option(
     "--db", show_default=False, help=f"{SETTINGS['db'][1]} (default: $AIDTRACE_DB, else {SETTINGS['db'][0]})")]
 DateOption = Annotated[str | None, typer.Option("--date", help="publication date, YYYY-MM-DD")]
@@ -121,6 +128,32 @@ def open_store(db: str | None) -> Iterator[Store]:
     from .store import Store  # SQLAlchemy and Alembic: not for --help
 
     with Store.open(Settings.load(db=db).db, create=False, readonly=True) as store:
+        yield store
+
+
+@contextmanager
+def ledger_store(db: str | None, rebuild: bool = False) -> Iterator[Store]:
+    """The database opened read-only, its ledger first brought up to date if it is behind
+    (documents analysed but not yet merged, e.g. by a run that stopped early). A database
+    that cannot be written shows its ledger as it is, with a warning."""
+    from . import ledger
+    from .errors import StoreError
+    from .store import Store
+
+    path = Settings.load(db=db).db
+    with Store.open(path, create=False, readonly=True) as store:
+        behind = len(store.ledger.queue()[1])
+    if behind or rebuild:
+        try:
+            with Store.open(path, create=False) as writable:
+                ledger.rebuild(writable) if rebuild else ledger.update(writable)
+        except StoreError as error:
+            if rebuild:
+                raise
+            err().print(f"the ledger misses {behind} document(s) and cannot be updated here ({plain(error)}) — "
+                        "run aidtrace ledger --rebuild where the database is writable",
+                        style="yellow", markup=False, soft_wrap=True)
+    with Store.open(path, create=False, readonly=True) as store:
         yield store
 
 
@@ -234,7 +267,8 @@ def print_summary(summary: RunSummary, title: str = "ingest") -> None:
             ("near-duplicate", summary.near_duplicate), ("new version", summary.new_version),
             ("rejected", summary.rejected), ("warnings", summary.warnings), ("analysed", summary.analysed),
             ("analysis failed", summary.failed), ("events", summary.events), ("claims", summary.claims),
-            ("failed, waiting for a retry", summary.pending_failures)]
+            ("failed, waiting for a retry", summary.pending_failures),
+            ("ledger events updated", summary.ledger_events)]
     for name, value in rows:
         table.add_row(name, str(value))
     out().print(table)
@@ -258,23 +292,6 @@ def _more(count: int, what: str) -> None:
     if count > 0:
         err().print(f"... and {count:,} more {what} (all rejections are kept in the database)",
                     style="yellow", markup=False, soft_wrap=True)
-
-
-@app.command(epilog="Example: aidtrace reanalyse --failed --db aidtrace.db")
-def reanalyse(
-    failed: Annotated[bool, typer.Option("--failed", help="retry every document whose analysis failed")] = False,
-    db: DbOption = None,
-) -> None:
-    """Analyse documents again: --failed retries the analyses that failed in earlier runs."""
-    with handled():
-        if not failed:
-            raise UsageError("say what to reanalyse: --failed retries the analyses that failed")
-        settings = Settings.load(db=db)
-        with progress_bar() as progress:
-            summary = pipeline.reanalyse_failed(settings, progress=progress)
-    print_summary(summary, title="reanalyse")
-    if summary.failed:
-        raise typer.Exit(1)
 
 
 # ---------------------------------------------------------------------- documents and actors
@@ -525,6 +542,134 @@ def _ratio(fraction: str | None) -> str:
         return "-"
     hit, total = (int(x) for x in fraction.split("/"))
     return f"{hit / total:.2f} ({fraction})" if total else "-"
+# ---------------------------------------------------------------------- the ledger
+
+TypeOption = Annotated[str | None, typer.Option("--type", help="PLOVER type at any stage, e.g. AID, SANCTION")]
+ActorOption = Annotated[str | None, typer.Option("--actor", help="donor/actor country or org code, e.g. DEU, EU")]
+RecipientOption = Annotated[str | None, typer.Option("--recipient", help="recipient code, e.g. UKR")]
+StatusOption = Annotated[list[str] | None, typer.Option(
+    "--status", help="current status, e.g. pledged, delivered, halted (repeat for several)")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="events dated on or after, YYYY-MM-DD")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="events dated on or before, YYYY-MM-DD")]
+
+
+def ledger_filter(type: str | None, actor: str | None, recipient: str | None, status: list[str] | None,
+                  since: str | None, until: str | None) -> Any:
+    """The library's ledger filter from command-line options."""
+    from .ledger import LedgerFilter
+
+    return LedgerFilter(type=type, actor=actor, recipient=recipient, status=tuple(status or ()),
+                        since=since, until=until)
+
+
+def history_short(rec: dict[str, Any]) -> str:
+    """Statuses of a ledger event in order: "pledged → delivered"."""
+    steps = [h.get("status") or "-" for h in rec.get("status_history") or []]
+    return " → ".join(steps) if len(steps) > 1 or steps != ["-"] else "-"
+
+
+def ledger_table(records: list[dict[str, Any]]) -> Table:
+    """One line per ledger event: id, date, event, parties, status history, value, reports, a sentence."""
+    table = listing("ledger id", "date", "event", "donor → recipient", "status", "value", "reports", "evidence")
+    for r in records:
+        when = r.get("date") or {}
+        evidence = (r.get("evidence") or [{}])[0].get("sentence")
+        table.add_row(r["ledger_id"], shown_date(when.get("start"), when.get("precision")),
+                      " ".join(filter(None, [r.get("type"), r.get("mode")])),
+                      cut(f"{codes(r.get('actor'))} → {codes(r.get('recipient'))}", 24),
+                      history_short(r), cell(value_text(r)), str(r.get("reports")), cell(evidence))
+    return table
+
+
+@app.command("ledger", epilog="Example: aidtrace ledger --db aidtrace.db --actor DEU --status delivered --format jsonl")
+def ledger_command(
+    db: DbOption = None, type: TypeOption = None, actor: ActorOption = None, recipient: RecipientOption = None,
+    status: StatusOption = None, since: SinceOption = None, until: UntilOption = None,
+    fmt: Annotated[LedgerFormat, typer.Option("--format")] = LedgerFormat.table,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild the whole ledger from stored events first")] = False,
+) -> None:
+    """List ledger events: one per real-world pledge, delivery, halt or deal, across all reports."""
+    from . import ledger
+
+    with handled():
+        filters = ledger_filter(type, actor, recipient, status, since, until)
+        with ledger_store(db, rebuild) as store:
+            records = ledger.query(store, filters)
+    if fmt is LedgerFormat.jsonl:
+        echo_jsonl(records)
+    elif fmt is LedgerFormat.csv:
+        exports.write_csv((exports.flat_ledger(r) for r in records), sys.stdout, exports.LEDGER_FIELDS)
+    else:
+        out().print(ledger_table(records))
+
+
+@app.command(epilog="Example: aidtrace why L3f9a0c2b1d4 --db aidtrace.db")
+def why(
+    ref: Annotated[str, typer.Argument(help="a ledger id (or the id of one of its per-report events)")],
+    db: DbOption = None,
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+) -> None:
+    """Explain a ledger event: its reports, their sentences, and which keys matched each merge."""
+    from . import ledger
+
+    with handled(), ledger_store(db) as store:
+        explanation = ledger.explain(store, ref)
+    if fmt is ListFormat.jsonl:
+        echo_jsonl([explanation.to_record()])
+        return
+    print_explanation(explanation)
+
+
+def print_explanation(explanation: Any) -> None:
+    """The ledger event, then each report with its sentence and why it joined."""
+    rec, console = explanation.ledger, out()
+    head = Text(f"{rec['ledger_id']}  ", style="bold")
+    head.append(" ".join(filter(None, [rec.get("type"), rec.get("mode")])) + "  ")
+    head.append(f"{codes(rec.get('actor'))} → {codes(rec.get('recipient'))}  {history_short(rec)}  ")
+    head.append(f"{(rec.get('date') or {}).get('start') or '?'}  ")
+    head.append(cut(value_text(rec), 40) + "  ")
+    head.append(f"{rec.get('reports')} report(s), first {rec.get('first_reported')}, last {rec.get('last_reported')}")
+    console.print(head)
+    for n, report in enumerate(explanation.reports, start=1):
+        doc = report.get("document") or {}
+        line = Text(f"\n{n}. ", style="bold")
+        line.append(cut(f"{doc.get('published') or '?'} {doc.get('agency') or ''} {doc.get('external_id')}", 90))
+        line.append(f"  [{report.get('how') or '?'}; {report.get('type')} {report.get('status') or ''}; "
+                    f"stage {report.get('stage')}]", style="dim")
+        console.print(line)
+        console.print(Text(" ".join(plain(report.get("sentence")).split()), style="italic"), soft_wrap=True)
+        for key, value in (report.get("matched") or {}).items():
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            console.print(Text(f"   {key}: ", style="dim") + cell(shown))
+    for copy in explanation.copies:
+        console.print(Text("copy (near-duplicate, not counted): ", style="dim")
+                      + cell(f"{copy.get('external_id')} of {copy.get('copy_of')}"))
+
+
+@app.command(epilog="Example: aidtrace reanalyse --all --db aidtrace.db")
+def reanalyse(
+    db: DbOption = None,
+    all_docs: Annotated[bool, typer.Option("--all", help="every current document")] = False,
+    failed: Annotated[bool, typer.Option("--failed", help="documents whose analysis failed")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="documents published on or after, YYYY-MM-DD")] = None,
+) -> None:
+    """Re-code stored documents with the current coder and update the ledger.
+
+    Events the coder no longer finds are kept, marked superseded. Exit code 1 if some
+    documents failed analysis.
+    """
+    with handled():
+        if not (all_docs or failed or since):
+            raise UsageError("say which documents to re-code: --all, --failed or --since YYYY-MM-DD")
+        if all_docs and failed:
+            raise UsageError("--all already includes the failed documents: give one of --all or --failed")
+        settings = Settings.load(db=db)
+        with progress_bar() as progress:
+            summary = pipeline.reanalyse(settings, scope="failed" if failed else "all", since=since,
+                                         progress=progress)
+    print_summary(summary, title="reanalyse")
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -24,6 +24,10 @@ class InputError(AidtraceError):
         super().__init__(f"{where}: {reason} — {hint}")
 
 
+class NotFoundError(AidtraceError):
+    """The user named something the database does not hold (a ledger id, an event id)."""
+
+
 class StoreError(AidtraceError):
     """The database cannot be opened, migrated or written."""
 

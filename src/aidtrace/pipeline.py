@@ -72,6 +72,7 @@ class RunSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (external_id, error)
     run_id: int | None = None
     document_ids: list[str] = field(default_factory=list)  # new and new-version documents
+    ledger_events: int = 0  # ledger events (re)written by the run's ledger update
 
     def counts(self) -> dict[str, int]:
         """The counters alone (stored with the run)."""
@@ -190,11 +191,9 @@ def after_ingest(store: Store, summary: RunSummary) -> None:
 
     ``aidtrace ingest``, ``watch`` and ``feeds poll`` all end here after each batch.
     """
-    try:
-        from .ledger import update as ledger_update  # type: ignore[attr-defined]
-    except ImportError:  # the ledger is not part of this build
-        return
-    ledger_update(store, summary.document_ids)
+    from .ledger import update as ledger_update
+
+    summary.ledger_events = ledger_update(store).ledger_events
 
 
 @dataclass
@@ -420,26 +419,45 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}"[:500]
 
 
-def reanalyse_failed(settings: Settings, progress: Progress | None = None,
-                     executor: Executor | None = None) -> RunSummary:
-    """Retry every failed analysis (``aidtrace reanalyse --failed``).
+def reanalyse(settings: Settings, scope: str = "all", since: str | None = None,
+              progress: Progress | None = None, executor: Executor | None = None) -> RunSummary:
+    """Re-code stored documents with the current coder, then bring the ledger up to date.
+
+    The chosen documents become pending again and go through the ingest's own analysis
+    (``analyse_pending``: claimed partitions on the executor, one writer). Events and claims
+    the coder no longer finds are kept, marked superseded; a run that stops early leaves the
+    rest pending for the next ingest or re-analysis.
 
     Args:
-        settings: as for ``ingest``; progress, executor: as for ``ingest``.
+        scope: "all" (every current original document) or "failed" (analyses that failed).
+        since: only documents published on or after this date (YYYY-MM-DD).
+        progress, executor: as for ``ingest``.
+    Raises:
+        UsageError: unknown scope or bad date. StoreError: the database fails.
     """
     from .store import Store
 
+    if scope not in ("all", "failed"):
+        raise UsageError(f"unknown re-analysis scope {scope!r} — use all or failed")
+    if since is not None:
+        _check_date(since)
     with Store.open(settings.db, create=False) as store:
         summary = RunSummary()
-        summary.run_id = store.start_run({"reanalyse": "failed"})
+        summary.run_id = store.start_run({"reanalyse": scope, "since": since})
         try:
-            store.reset_failed()
+            store.reset_for_reanalysis(failed_only=scope == "failed", since=since)
             analyse_pending(store, settings, summary, progress, executor)
             after_ingest(store, summary)
         finally:
             summary.pending_failures = store.count_failed()
             store.finish_run(summary.run_id, summary.counts())
     return summary
+
+
+def reanalyse_failed(settings: Settings, progress: Progress | None = None,
+                     executor: Executor | None = None) -> RunSummary:
+    """Retry every failed analysis (``aidtrace reanalyse --failed``)."""
+    return reanalyse(settings, "failed", None, progress, executor)
 
 
 # ---------------------------------------------------------------------- one text
@@ -648,6 +666,6 @@ def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
 __all__ = [
     "DEV_SETS", "AnalysisFailed", "DevSetResult", "Executor", "LocalExecutor", "RunSummary", "analyse_documents",
     "analyse_partition", "analyse_pending", "code_text", "csv_safe", "document_record", "evaluate",
-    "evaluate_dev_sets", "export", "flat_record", "ingest", "ingest_units", "read_partition", "reanalyse_failed",
-    "store_units", "write_records",
+    "evaluate_dev_sets", "export", "flat_record", "ingest", "ingest_units", "read_partition", "reanalyse",
+    "reanalyse_failed", "store_units", "write_records",
 ]

@@ -39,6 +39,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from ..errors import StoreError, UsageError
 from ..model import PLOVER_TYPES, Claim, Document, Entity, Event, Mention, Rejection, Role
 from . import schema as t
+from .ledger import LedgerTables, enqueue
 from .setup import (
     PG_DOCUMENT_LOCK,
     check_readable,
@@ -87,6 +88,7 @@ class Store:
     def __init__(self, engine: Engine, display: str | None = None):
         self.engine = engine
         self.display_url = display or engine.url.render_as_string(hide_password=True)
+        self.ledger = LedgerTables(self)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -276,6 +278,7 @@ class Store:
                      .values(superseded_by=None, version=version))
         for table in (t.events, t.claims):
             conn.execute(update(table).where(table.c.document_id == old_id).values(superseded=False))
+        enqueue(conn, [old_id])
 
     def _has_content(self, content_hash: str) -> bool:
         with self._read() as conn:
@@ -314,6 +317,7 @@ class Store:
         conn.execute(update(t.documents).where(t.documents.c.id == old_id).values(superseded_by=new_id))
         for table in (t.events, t.claims):
             conn.execute(update(table).where(table.c.document_id == old_id).values(superseded=True))
+        enqueue(conn, [old_id])
 
     def document(self, doc_id: str) -> Document | None:
         """One document by id."""
@@ -416,17 +420,34 @@ class Store:
 
     def reset_failed(self) -> int:
         """Make every failed analysis pending again (``aidtrace reanalyse --failed``); returns how many."""
+        return self.reset_for_reanalysis(failed_only=True)
+
+    def reset_for_reanalysis(self, failed_only: bool = False, since: str | None = None) -> int:
+        """Make current original documents pending again, to be re-coded; returns how many.
+
+        Args:
+            failed_only: only documents whose analysis failed.
+            since: only documents published on or after this ISO date.
+        """
         d = t.documents.c
+        query = update(t.documents).where(d.duplicate_of.is_(None), d.superseded_by.is_(None))
+        if failed_only:
+            query = query.where(d.status == "failed")
+        if since:
+            query = query.where(d.published >= date.fromisoformat(_iso_date(since, "since")))
         with self._tx() as conn:
-            result = conn.execute(update(t.documents).where(d.status == "failed")
-                                  .values(status="new", error=None, claimed_by=None, claimed_at=None))
+            result = conn.execute(query.values(status="new", error=None, claimed_by=None, claimed_at=None))
         return int(result.rowcount or 0)
 
     # ------------------------------------------------------------------ analysis results
 
     def save_analysis(self, doc_id: str, mentions: list[Mention], events: list[Event],
                       claims: list[Claim]) -> tuple[int, int]:
-        """Replace a document's mentions, events and claims and mark it analysed (one transaction).
+        """Store a document's analysis and mark it analysed (one transaction).
+
+        Mentions are replaced. Events and claims the analysis gives again (same id) are
+        replaced; those of an earlier analysis it no longer gives are kept, marked superseded
+        (a re-analysis with a newer coder leaves a trace). The document is queued for the ledger.
 
         Returns:
             how many events and claims were stored (repeats of one id are stored once).
@@ -436,18 +457,28 @@ class Store:
             if row is None:
                 raise StoreError(f"document {doc_id} is not stored — ingest it before saving its analysis")
             doc, superseded = _row_document(row), row.superseded_by is not None
-            for table in (t.mentions, t.events, t.claims):
-                conn.execute(delete(table).where(table.c.document_id == doc_id))
+            conn.execute(delete(t.mentions).where(t.mentions.c.document_id == doc_id))
             if mentions:
                 conn.execute(insert(t.mentions), [_mention_row(doc_id, m) for m in mentions])
             event_rows = _unique([_event_row(e, doc, i, superseded) for i, e in enumerate(events)])
-            if event_rows:
-                conn.execute(insert(t.events), event_rows)
+            self._replace_rows(conn, t.events, doc_id, event_rows)
             claim_rows = _unique([_claim_row(c, doc, i, superseded) for i, c in enumerate(claims)])
-            if claim_rows:
-                conn.execute(insert(t.claims), claim_rows)
+            self._replace_rows(conn, t.claims, doc_id, claim_rows)
             self._set_status(conn, doc_id, "analysed", None)
+            enqueue(conn, [doc_id])
         return len(event_rows), len(claim_rows)
+
+    @staticmethod
+    def _replace_rows(conn: Connection, table: Any, doc_id: str, rows: list[dict[str, Any]]) -> None:
+        """Insert a document's new rows; earlier rows with other ids stay, superseded."""
+        ids = [r["id"] for r in rows]
+        mine = table.c.document_id == doc_id
+        stale = update(table).where(mine, table.c.id.not_in(ids)) if ids else update(table).where(mine)
+        conn.execute(stale.values(superseded=True))
+        for start in range(0, len(ids), 500):
+            conn.execute(delete(table).where(mine, table.c.id.in_(ids[start:start + 500])))
+        if rows:
+            conn.execute(insert(table), rows)
 
     def mark_failed(self, doc_id: str, error: str) -> None:
         """Record that a document's analysis raised ``error`` (retried by ``reset_failed``)."""
@@ -490,7 +521,17 @@ class Store:
         query = query.order_by(e.date_start.is_(None), e.date_start, t.documents.c.ingested_at,
                                e.document_id, e.seq)
         with self._read() as conn:
-            return [r.record for r in conn.execute(query)]
+            records = [r.record for r in conn.execute(query)]
+        return list(self._with_report_counts(records))
+
+    def _with_report_counts(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Event records with ``mentions`` = their ledger event's report count, and its ``ledger_id``."""
+        counts = self.ledger.report_counts()
+        for rec in records:
+            if rec.get("record") == "event" and rec.get("id") in counts:
+                ledger_id, reports = counts[rec["id"]]
+                rec = {**rec, "mentions": reports, "ledger_id": ledger_id}
+            yield rec
 
     def claims(self, include_superseded: bool = False) -> list[dict[str, Any]]:
         """Claim records (CONTRACT.md) in document order."""
@@ -525,7 +566,8 @@ class Store:
     def export_records(self) -> Iterator[dict[str, Any]]:
         """Every current event, then every current claim, as CONTRACT.md records.
 
-        Events of superseded versions and of near-duplicate documents are left out.
+        Events of superseded versions and of near-duplicate documents are left out. An event
+        in the ledger carries its ledger event's report count as ``mentions`` and its ``ledger_id``.
         """
         d = t.documents.c
         live = [d.superseded_by.is_(None), d.duplicate_of.is_(None)]
@@ -535,7 +577,7 @@ class Store:
                      .order_by(d.ingested_at, table.c.document_id, table.c.seq))
             with self._read() as conn:
                 rows = conn.execute(query).all()
-            yield from (r.record for r in rows)
+            yield from self._with_report_counts(r.record for r in rows)
 
     def counts(self) -> dict[str, int]:
         """Row count of every table."""

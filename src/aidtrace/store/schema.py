@@ -6,7 +6,10 @@ new revision under ``migrations/versions``; ``tests/test_store.py`` checks they 
 
 Filter columns (types, dates, actor codes) are copied out of each event's JSON record so
 queries need no JSON functions; the record itself is the CONTRACT.md export, verbatim.
-A later ``ledger`` table of merged cross-document events can reference ``events.id``.
+The ledger tables hold merged cross-document events (see docs/LEDGER.md): one row per ledger
+event with its JSON record and filter columns, one row per member report (why it merged),
+the members' blocking keys (to find what a new report may join), and a queue of documents
+whose events changed since the ledger was last brought up to date.
 """
 
 from __future__ import annotations
@@ -206,4 +209,69 @@ watched_files = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 
-TABLES = ("runs", "documents", "rejections", "mentions", "events", "claims", "feeds", "watched_files")
+ledger_events = Table(
+    "ledger_events",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("component", ID, nullable=False),  # reports linked by blocking keys; re-merged together
+    Column("type", String(16), nullable=False),
+    Column("types", Text, nullable=False),  # " AGREE AID " every type of its reports
+    Column("mode", String(32)),
+    Column("status", String(16)),
+    Column("date_start", String(32)),
+    Column("date_end", String(32)),
+    Column("actor_codes", Text, nullable=False),
+    Column("recipient_codes", Text, nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("value_eur", Float),
+    Column("value_usd", Float),
+    Column("stated", Boolean, nullable=False),  # a money value is stated
+    Column("reports", Integer, nullable=False),
+    Column("first_reported", String(32)),
+    Column("last_reported", String(32)),
+    Column("record", JSON, nullable=False),
+    Index("ix_ledger_events_component", "component"),
+    Index("ix_ledger_events_date_start", "date_start"),
+    Index("ix_ledger_events_type", "type"),
+    Index("ix_ledger_events_status", "status"),
+)
+
+ledger_members = Table(
+    "ledger_members",
+    metadata,
+    # no foreign key to events: a re-analysis replaces event rows before the ledger follows
+    Column("event_id", ID, primary_key=True),
+    Column("ledger_id", ID, ForeignKey("ledger_events.id", ondelete="CASCADE"), nullable=False),
+    Column("component", ID, nullable=False),
+    Column("document_id", ID, nullable=False),
+    Column("stage", Integer, nullable=False),
+    Column("how", String(16), nullable=False),  # founder, restatement, progression
+    Column("matched", JSON, nullable=False),
+    Index("ix_ledger_members_ledger_id", "ledger_id"),
+    Index("ix_ledger_members_component", "component"),
+    Index("ix_ledger_members_document_id", "document_id"),
+)
+
+ledger_keys = Table(
+    "ledger_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False),
+    Column("lo", Integer, nullable=False),  # day interval of the report (proleptic ordinals)
+    Column("hi", Integer, nullable=False),
+    Column("reach", Integer, nullable=False),  # the key's window in days
+    Column("event_id", ID, nullable=False),
+    Column("component", ID, nullable=False),
+    Index("ix_ledger_keys_key_lo", "key", "lo"),
+    Index("ix_ledger_keys_component", "component"),
+)
+
+ledger_queue = Table(
+    "ledger_queue",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", ID, nullable=False),
+)
+
+TABLES = ("runs", "documents", "rejections", "mentions", "events", "claims", "feeds", "watched_files",
+          "ledger_events", "ledger_members", "ledger_keys", "ledger_queue")
