@@ -215,6 +215,21 @@ class Money:
 
 
 @dataclass
+class Quantity:
+    """A counted amount that is not money ("over 1 million shells", "13,000 containers")."""
+
+    amount: float
+    unit: str
+    text: str
+    approximate: bool = False
+
+    def to_record(self) -> dict[str, Any]:
+        """The same shape as a money value, with no currency and the counted unit."""
+        return {"amount": self.amount, "currency": None, "eur": None, "usd": None,
+                "approximate": self.approximate, "text": self.text, "unit": self.unit}
+
+
+@dataclass
 class Item:
     """A weapon system, equipment class or programme named in an event."""
 
@@ -320,7 +335,7 @@ class Claim:
 
     document_id: str
     measure: str
-    value: Money
+    value: Money | Quantity
     evidence: Evidence
     subject: list[Role] = field(default_factory=list)
     period: DateSpan | None = None

@@ -489,8 +489,21 @@ def _resolve(d: ActorDictionary, ctx: _Context) -> list[Mention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
+_WORD_START = re.compile(r"(?<=\s)\S")
+
+
 def _name_hits(d: ActorDictionary, text: str) -> list[_Hit]:
-    return [_Hit(m.start(), m.end(), d.entries[m.group(0)]) for m in d.name_re.finditer(text)]
+    """Every dictionary name in ``text``, including a longer one that starts inside another
+    ("the Ukraine Support Tracker": "the Ukraine" and "Ukraine Support Tracker"); selection
+    later keeps the longest."""
+    hits = []
+    for m in d.name_re.finditer(text):
+        hits.append(_Hit(m.start(), m.end(), d.entries[m.group(0)]))
+        for inner in _WORD_START.finditer(text, m.start() + 1, m.end()):
+            longer = d.name_re.match(text, inner.start())
+            if longer is not None and longer.end() > m.end():
+                hits.append(_Hit(longer.start(), longer.end(), d.entries[longer.group(0)]))
+    return hits
 
 
 def _with_the(text: str, start: int) -> int:

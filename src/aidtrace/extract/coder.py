@@ -96,10 +96,10 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
             continue
         ctx = SentenceContext(sent.start, index)
         sent_claims = claim_rules.find_claims(doc, sent, ctx)
-        claims.extend(sent_claims)
+        _add_claims(claims, sent_claims.claims)
         kept: list[_Found] = []
         anchor: DateSpan | None = None
-        for found in _sentence_events(doc, sent, ctx, skip_aid=bool(sent_claims)):
+        for found in _sentence_events(doc, sent, ctx, sent_claims):
             into = _merge_into(events, found)
             if into is None:
                 kept.append(found)
@@ -142,7 +142,33 @@ def _is_furniture(doc: Document, sent: Sentence) -> bool:
     return any(s <= sent.start < e for s, e in doc.furniture)
 
 
-def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext, skip_aid: bool) -> list[_Found]:
+def _add_claims(claims: list[Claim], new: list[Claim]) -> None:
+    """Add a sentence's claims; a figure restated in the same document (same subject, same
+    amount) is one claim, the restatement kept as extra evidence."""
+    for claim in new:
+        key = (_codes(claim.subject), claim.value.amount, getattr(claim.value, "currency", None))
+        same = next((c for c in claims if (_codes(c.subject), c.value.amount,
+                                           getattr(c.value, "currency", None)) == key), None)
+        if same is None:
+            claims.append(claim)
+        else:
+            same.evidence.extra.append({"sentence": claim.evidence.sentence, "start": claim.evidence.start,
+                                        "end": claim.evidence.end, "trigger": claim.evidence.trigger})
+
+
+def _claimed(found: _Found, trig_index: int, claimed: claim_rules.SentenceClaims) -> bool:
+    """An aid event read from a clause that states a statistic, or valued by a claimed amount."""
+    if found.event.type not in ("AID", "AGREE"):
+        return False
+    if trig_index in claimed.clause_tokens:
+        return True
+    value = found.event.value
+    return value is not None and value.start is not None and any(
+        start <= value.start < end for start, end in claimed.amounts)
+
+
+def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext,
+                     claimed: claim_rules.SentenceClaims) -> list[_Found]:
     assert sent.parse is not None
     span = sent.parse[:]
     triggers = _outermost(find_triggers(span))
@@ -153,7 +179,7 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext, skip_a
         found = _code_trigger(doc, sent, ctx, trig)
         if found is None:
             continue
-        if skip_aid and found.event.type in ("AID", "AGREE"):
+        if _claimed(found, trig.token.i, claimed):
             continue
         out.append(found)
     return out
