@@ -248,6 +248,7 @@ class ActorDictionary:
         self.anaphora: dict[str, dict[str, str]] = {}
         self.locatives: set[str] = set()
         self.by_id: dict[str, Entity] = {}
+        self.conveners: dict[str, list[dict[str, Any]]] = {}
         self._load_countries()
         for part in ("institutions.yaml", "igos.yaml", "research.yaml", "companies.yaml", "nonstate.yaml"):
             self._load_named(part)
@@ -299,6 +300,18 @@ class ActorDictionary:
             for name in names:
                 self._add(name, Entry("state", state))
 
+    def forum_parties(self, org: str, on: date) -> list[Entity]:
+        """The parties that convene a meeting of a forum on a date ("conveners" in igos.yaml):
+        countries as states, organisations as themselves; empty for other organisations."""
+        out = []
+        for span in self.conveners.get(org, []):
+            if span["from"] <= on and (span.get("to") is None or on < span["to"]):
+                for code in span["parties"]:
+                    entity = self.states.get(code) or self.by_id.get(code)
+                    if entity is not None:
+                        out.append(entity)
+        return out
+
     def _load_named(self, part: str) -> None:
         kind_default = {"research.yaml": "research", "companies.yaml": "company"}.get(part, "institution")
         sector_default = {"research.yaml": ["RES"], "companies.yaml": ["BUS"]}.get(part, [])
@@ -306,6 +319,8 @@ class ActorDictionary:
             entity = Entity(item["id"], item["name"], item.get("country"), item.get("org"),
                             list(item.get("sector", sector_default)), item.get("kind", kind_default))
             self.by_id.setdefault(entity.id or "", entity)
+            if item.get("conveners") and entity.org:
+                self.conveners[entity.org] = list(item["conveners"])
             kind = "region" if item.get("region") else "named"
             for name in item.get("names", []):
                 self._add(name, Entry(kind, entity, metonym=bool(item.get("metonym"))))

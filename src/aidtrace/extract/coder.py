@@ -33,7 +33,16 @@ from .roles import (
     speech_head,
     subject_of,
 )
-from .triggers import Sense, Trigger, find_triggers, lemma, load_lexicon, object_tokens
+from .triggers import (
+    LATER_PREPS,
+    Sense,
+    Trigger,
+    find_triggers,
+    lemma,
+    load_lexicon,
+    object_tokens,
+    occasion_prep,
+)
 from .triggers import is_candidate as triggers_candidate
 
 if TYPE_CHECKING:
@@ -78,6 +87,8 @@ class _Found:
     key: tuple[object, ...]
     lemma: str = ""
     anaphoric: bool = False  # "their conversation": refers back to an event already reported
+    sense_type: str = ""  # the trigger's own type, before the coding rules (future AID -> AGREE)
+    additive: bool = False  # "also", "another": a further event, never a restatement
     clause: set[int] = field(default_factory=set)  # tokens of a demanded clause (coded as its content)
 
 
@@ -88,6 +99,7 @@ def is_candidate(text: str) -> bool:
 
 def code_document(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Event], list[Claim]]:
     """All events and claims of one document (events merged within the document)."""
+    doc = _dated(doc)
     index = MentionIndex(mentions)
     events: list[_Found] = []
     claims: list[Claim] = []
@@ -111,7 +123,32 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
                 found.event.date = anchor
     out = [f.event for f in events]
     _implicit_recipients(out)
+    if doc.published_precision in ("month", "year"):
+        _coarse_relative_dates(doc, out)
     return out, claims
+
+
+def _dated(doc: Document) -> Document:
+    """An undated document gets the date its own text gives (a page stamp, else the latest year
+    it names) to resolve times against; the stored document is not changed."""
+    if doc.published is not None:
+        return doc
+    from .when import infer_publication
+
+    found = infer_publication(doc.text)
+    if found is None:
+        return doc
+    return replace(doc, published=found[0], published_precision=found[1])
+
+
+def _coarse_relative_dates(doc: Document, events: list[Event]) -> None:
+    """With only the year of publication known, "on Monday" or "last week" cannot be placed:
+    such events take the publication span instead of a day that would be made up."""
+    from .when import is_relative, publication_span
+
+    for e in events:
+        if e.date is not None and e.date.text and is_relative(e.date.text):
+            e.date = replace(publication_span(doc.published, doc.published_precision), text=e.date.text)
 
 
 def _is_aid_domain(event: Event) -> bool:
@@ -242,7 +279,8 @@ def _outermost(triggers: list[Trigger]) -> list[Trigger]:
     for trig in triggers:
         covered |= _argument_tokens(trig)
     for trig in triggers:
-        if trig.token.i not in covered and not _elaborates(trig, triggers):
+        occasion = trig.kind == "noun" and trig.sense.type == "CONSULT" and occasion_prep(trig.token) is not None
+        if (trig.token.i not in covered or occasion) and not _elaborates(trig, triggers):
             keep.append(trig)
     return keep
 
@@ -269,6 +307,8 @@ def _roles(mentions: list[Mention]) -> list[Role]:
 
 def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger) -> _Found | None:
     mod = read_modality(trig)
+    if trig.kind == "noun" and occasion_prep(trig.token) in LATER_PREPS and mod.modality == "asserted":
+        mod.modality = "future"  # "ahead of talks with X": the talks are still to come
     if mod.modality not in KEPT_MODALITIES:
         return None
     actors, how = actor_mentions(trig, ctx)
@@ -279,6 +319,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         # "a journalist was killed in a car bomb in Beirut": an unnamed attacker is coded by place
         actors = _place_mentions(trig, ctx)
         how = "location" if actors else how
+    if not actors and trig.sense.type == "CONSULT":
+        actors = _forum_mentions(trig, ctx)  # "following the third meeting of the contact group"
+        how = "forum" if actors else how
     if not actors:
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
@@ -289,7 +332,12 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if len(own) > 1 or trig.sense.type in OUTWARD_TYPES:
         # a party of a joint action, or the giver of aid, is not also its recipient
         recipients = [m for m in recipients if m.entity.country not in own or not m.entity.country]
+    forum = False
+    if trig.sense.type == "CONSULT":
+        actors, recipients, forum = _meeting_parties(trig, ctx, doc, actors, recipients)
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
+    if forum and etype == "CONSULT":
+        mode = "multilateral"
     if etype == "CONSULT" and not recipients and _single_state(actors):
         return None  # "met with resistance", "his meetings": a meeting needs a second party
     if etype in DOMESTIC_TYPES and not recipients:
@@ -309,7 +357,99 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     )
     _attach_details(event, doc, sent, clause, trig, mod)
     anaphoric = trig.kind == "noun" and how == "context"
-    return _Found(event, (trig.sense.type, trig.sense.mode, *_merge_key(event)), lemma(trig.token), anaphoric)
+    return _Found(event, (trig.sense.type, trig.sense.mode, *_merge_key(event)), lemma(trig.token), anaphoric,
+                  sense_type=trig.sense.type, additive=_additive(trig))
+
+
+def _additive(trig: Trigger) -> bool:
+    """The trigger's clause says the event comes on top of another ("also", "another")."""
+    head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
+    words = load_lexicon().additive_words
+    return any(t.lower_ in words for t in head.subtree) or any(
+        c.lower_ in words for c in head.head.children if head.dep_ in ("xcomp", "ccomp"))
+
+
+def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors: list[Mention],
+                     recipients: list[Mention]) -> tuple[list[Mention], list[Mention], bool]:
+    """Parties of a meeting: a forum stands for those who convene it ("a meeting of the Ukraine
+    Defense Contact Group"); the visitor is the actor and the host the recipient, the host being
+    the party whose country the meeting is in ("met with Zelensky in Berlin": Germany hosts)."""
+    from .actors import ActorDictionary
+
+    dictionary = ActorDictionary.load()
+    on = doc.published or date.today()
+    partners = _with_party(trig, ctx)
+    if partners:  # "at a meeting with his counterpart X, Y said": X is met, never the one meeting
+        met = _codes_of(partners)
+        actors = [m for m in actors if m not in partners and m.entity.country not in met] or actors
+        recipients = partners + [m for m in recipients if m not in partners]
+    named = list(actors) + list(recipients) + _forum_mentions(trig, ctx)
+    parties = [(m, dictionary.forum_parties(m.entity.org, on) if m.entity.org else []) for m in named]
+    if any(found for _, found in parties):
+        members = [Mention(m.start, m.end, m.text, e, how="forum") for m, found in parties for e in found]
+        others = [m for m, found in parties if not found]
+        everyone = _distinct_parties(members + others)
+        return everyone, [], True
+    place = _meeting_place(trig, ctx)
+    own, hosts = _codes_of(actors), _codes_of(recipients)
+    if place and place in own and place not in hosts and recipients:
+        return recipients, actors, False
+    return actors, recipients, False
+
+
+def _with_party(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
+    """The parties a meeting noun is "with" ("talks with his Ukrainian counterpart")."""
+    if trig.kind != "noun":
+        return []
+    out: list[Mention] = []
+    for prep in (c for c in trig.token.children if c.dep_ == "prep" and c.lower_ == "with"):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            out.extend(m for m in phrase_mentions(pobj, ctx) if (m.entity.country or m.entity.org) and m not in out)
+    return out
+
+
+def _forum_mentions(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
+    """Organisations in a meeting noun's "of" phrase ("the third meeting of the UDCG")."""
+    if trig.kind != "noun":
+        return []
+    out = []
+    for prep in (c for c in trig.token.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            out.extend(m for m in phrase_mentions(pobj, ctx, strict=True) if m.entity.org)
+    return out
+
+
+def _distinct_parties(mentions: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in mentions:
+        key = m.entity.country or m.entity.org
+        if key and all((o.entity.country or o.entity.org) != key for o in out):
+            out.append(m)
+    return out
+
+
+def _codes_of(mentions: list[Mention]) -> set[str]:
+    return {m.entity.country for m in mentions if m.entity.country}
+
+
+def _meeting_place(trig: Trigger, ctx: SentenceContext) -> str | None:
+    """The country a meeting takes place in: "in Berlin", "in Linkoping, Sweden" in the meeting
+    noun's phrase, or next to its verb or to the parties the verb names."""
+    heads = [trig.token]
+    if trig.kind == "noun" and trig.governor is not None:
+        heads.append(trig.governor)
+    preps = [t for t in trig.token.subtree if t.dep_ == "prep"] if trig.kind == "noun" else []
+    for head in heads:
+        preps += [c for c in head.children if c.dep_ == "prep"]
+        preps += [g for c in head.children if c.dep_ in ("dobj", "pobj", "prep") for g in c.children
+                  if g.dep_ == "prep"]
+    for prep in (p for p in preps if p.lower_ in ("in", "at")):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            found = [m for m in phrase_mentions(pobj, ctx) if m.entity.country
+                     and m.entity.kind in ("state", "institution", "place", "capital")]
+            if found:
+                return found[0].entity.country
+    return None
 
 
 def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[Mention]:
@@ -614,12 +754,74 @@ def _merge_into(events: list[_Found], new: _Found) -> _Found | None:
     (returning that earlier one)."""
     for old in events:
         restated = old.lemma == new.lemma or new.anaphoric
-        if restated and old.key == new.key and _same_value(old.event.value, new.event.value) \
-                and _same_time(old.event.date, new.event.date):
+        same = (restated and old.key == new.key) or _restatement(old, new)
+        if same and _same_value(old.event.value, new.event.value) and _same_time(old.event.date, new.event.date) \
+                and _same_items(old.event.items, new.event.items):
             _fold(old.event, new.event)
             return old
     events.append(new)
     return None
+
+
+# An event stated this near the top of an article is its headline or lede.
+HEADLINE_CHARS = 300
+# Event types that restate one another when the parties agree: a pledge reported as "will
+# send" in the headline and "pledged" in the body; a deal "agreed" and "signed"; a visit
+# and the meeting it was for.
+RESTATEMENT_CLASSES = {"AID": "aid", "AGREE": "aid", "COOPERATE": "cooperation", "CONSULT": "meeting",
+                       "SANCTION": "halt"}
+
+
+def _restatement_class(found: _Found) -> str | None:
+    """What kind of real-world event a statement reports, from its trigger's own type: a
+    future meeting coded AGREE is still a meeting, a pledge coded AGREE still aid."""
+    event = found.event
+    if found.sense_type != "AGREE":
+        return RESTATEMENT_CLASSES.get(found.sense_type)
+    if "military" not in event.context:
+        return None  # an agreement of any other kind is not an aid pledge
+    return "cooperation" if not event.recipient and len(event.actor) > 1 else "aid"
+
+
+def _restatement(old_found: _Found, new_found: _Found) -> bool:
+    """Two events of one document that report the same thing in other words: the same class
+    of event (aid, cooperation, meeting, halt), the same parties, the same negation, and a sign
+    that it is the same: the earlier one is the headline, or they share a stated detail."""
+    cls = _restatement_class(old_found)
+    old, new = old_found.event, new_found.event
+    if new_found.additive:
+        return False
+    if cls is None or cls != _restatement_class(new_found) or old.negated != new.negated:
+        return False
+    a1, r1, a2, r2 = _codes(old.actor), _codes(old.recipient), _codes(new.actor), _codes(new.recipient)
+    if cls in ("meeting", "cooperation"):
+        parties = bool(a1 | r1) and (a1 | r1) == (a2 | r2)
+    else:
+        parties = a1 == a2 and (r1 == r2 or not r1 or not r2)
+    return parties and (_headline(old) or _shared_detail(old, new))
+
+
+def _headline(event: Event) -> bool:
+    """An event read from the title or the first lines of the article: the body restates it."""
+    return event.evidence.start < HEADLINE_CHARS
+
+
+def _shared_detail(a: Event, b: Event) -> bool:
+    """Positive signs that two statements are about one event: the same stated amount, the same
+    system or class of equipment, or overlapping dates that both come from the text."""
+    if a.value is not None and b.value is not None:
+        return True  # (compatible values are checked by the caller)
+    if a.items and b.items:
+        return True  # (overlapping items are checked by the caller)
+    return bool(a.date and b.date and a.date.text and b.date.text)
+
+
+def _same_items(a: list[Item], b: list[Item]) -> bool:
+    """Items of two statements agree when one names none or they share a system or a category."""
+    if not a or not b:
+        return True
+    keys = {k for i in a for k in (i.canonical, i.category) if k}
+    return any(k in keys for i in b for k in (i.canonical, i.category) if k)
 
 
 def _fold(keep: Event, extra: Event) -> None:
@@ -627,6 +829,7 @@ def _fold(keep: Event, extra: Event) -> None:
                                 "end": extra.evidence.end, "trigger": extra.evidence.trigger})
     keep.value = keep.value or extra.value
     keep.items = keep.items or extra.items
+    keep.recipient = keep.recipient or extra.recipient
     if (keep.date is None or keep.date.text is None) and extra.date is not None and extra.date.text:
         keep.date = extra.date
     keep.context = sorted(set(keep.context) | set(extra.context))

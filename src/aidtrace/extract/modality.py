@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .roles import speech_head
+from .roles import headline_infinitive, speech_head
 from .triggers import Trigger, lemma, load_lexicon
 
 if TYPE_CHECKING:
@@ -131,6 +131,8 @@ def read_modality(trigger: Trigger) -> Modality:
     if hyp:
         return Modality(negated, "hypothetical", hyp)
     fut = _future(chain, trigger) or ("going to" if _going_to(chain) else "")
+    if not fut and any(headline_infinitive(t) for t in chain if t.pos_ == "VERB"):
+        fut = "headline infinitive"  # "UK to send tanks to Ukraine"
     if not fut and reported and any(c.dep_ == "aux" and c.lower_ in REPORTED_FUTURE_AUX
                                     for t in chain for c in t.children):
         fut = "reported would"

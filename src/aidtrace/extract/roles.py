@@ -156,7 +156,11 @@ def participle_passive(verb: Token) -> bool:
 
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The subject token of a verb (following relatives, control and coordination); passive flag."""
-    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or participle_passive(verb)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or participle_passive(verb) \
+        or headline_passive(verb)
+    headline = headline_subject(verb)
+    if headline is not None:
+        return headline, passive
     own = verb
     for _ in range(6):
         if verb != own and any(c.dep_ == "auxpass" for c in verb.children):
@@ -185,6 +189,30 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             return None, passive
         break
     return None, passive
+
+
+def headline_infinitive(verb: Token) -> bool:
+    """A headline's "X to V" ("UK to send tanks to Ukraine"): the root verb with its own "to"
+    and a noun phrase before it, which announces what X will do."""
+    return verb.dep_ == "ROOT" and verb.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i for c in verb.children) and any(
+        c.dep_ in ("nsubj", "dep", "npadvmod", "compound") and c.i < verb.i and c.pos_ in ("PROPN", "NOUN")
+        for c in verb.children)
+
+
+def headline_subject(verb: Token) -> Token | None:
+    """The X of a headline's "X to V" when the parser did not take it for the subject."""
+    if not headline_infinitive(verb) or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ in ("dep", "npadvmod", "compound") and c.i < verb.i
+                 and c.pos_ in ("PROPN", "NOUN")), None)
+
+
+def headline_passive(verb: Token) -> bool:
+    """A headline's bare participle ("Shell shipments to Kyiv suspended"): passive, its subject the
+    thing acted on."""
+    return verb.dep_ == "ROOT" and verb.tag_ == "VBN" and not any(
+        c.dep_ in ("aux", "auxpass") for c in verb.children) and any(c.dep_ == "nsubj" for c in verb.children)
 
 
 def passive_agent(verb: Token) -> Token | None:

@@ -25,6 +25,12 @@ OBJECT_DEPS = {"dobj", "dative", "attr", "oprd", "xcomp", "acomp", "prep", "nsub
                "agent", "prt"}
 
 
+def _headline_passive(verb: Token) -> bool:
+    """"Shell shipments to Kyiv suspended": a headline's bare participle acts on its subject."""
+    return verb.dep_ == "ROOT" and verb.tag_ == "VBN" and not any(
+        c.dep_ in ("aux", "auxpass") for c in verb.children) and any(c.dep_ == "nsubj" for c in verb.children)
+
+
 @dataclass(frozen=True)
 class Sense:
     """One reading of a trigger word (see the header of data/triggers.yaml)."""
@@ -63,6 +69,7 @@ class Lexicon:
     future_words: frozenset[str]
     hypothetical_words: frozenset[str]
     negation_words: frozenset[str]
+    additive_words: frozenset[str] = frozenset()
     max_noun_len: int = 1
     candidate_re: re.Pattern[str] = field(default=re.compile("(?!)"))
 
@@ -96,6 +103,7 @@ def load_lexicon() -> Lexicon:
         future_words=frozenset(mod.get("future", [])),
         hypothetical_words=frozenset(mod.get("hypothetical", [])),
         negation_words=frozenset(mod.get("negation", [])),
+        additive_words=frozenset(raw.get("additive", [])),
         max_noun_len=max((len(k) for k in nouns), default=1),
     )
     lex.candidate_re = _candidate_pattern(lex)
@@ -178,8 +186,10 @@ def lemma(tok: Token) -> str:
 def object_tokens(verb: Token) -> list[Token]:
     """Tokens of what a verb acts on: its object-like dependents' subtrees (not reported clauses)."""
     out: list[Token] = []
+    passive = _headline_passive(verb)
     for child in verb.children:
-        if child.dep_ in OBJECT_DEPS or (child.dep_ == "ccomp" and lemma(verb) not in load_lexicon().speech_verbs):
+        if child.dep_ in OBJECT_DEPS or (child.dep_ == "ccomp" and lemma(verb) not in load_lexicon().speech_verbs) \
+                or (passive and child.dep_ == "nsubj"):
             out.extend(child.subtree)
     return out
 
@@ -293,11 +303,42 @@ LIGHT_PATH_DEPS = {"dobj", "pobj", "prep", "compound", "conj", "appos", "attr", 
                    "dative"}
 
 
+# Prepositions that put a meeting round the clause ("at a meeting with X, Y announced ..."):
+# the clause's subject took part in it.
+OCCASION_PREPS = {"at", "during", "in", "on", "after", "following", "ahead", "before", "prior", "amid"}
+# ... and those of them that place the meeting after the clause ("ahead of talks with X").
+LATER_PREPS = {"ahead", "before", "prior"}
+# A second party of a meeting noun: "talks with X", "a call between X and Y", "a meeting of the UDCG".
+PARTY_PREPS = {"with", "between", "among", "of"}
+
+
+def occasion_prep(noun: Token) -> str | None:
+    """The preposition that makes a noun the occasion of its clause ("at", "following",
+    "ahead" for "ahead of"), or None."""
+    if noun.dep_ != "pobj":
+        return None
+    prep = noun.head
+    word = prep.lower_
+    if word == "of" and prep.head.lower_ in ("ahead", "prior"):  # "ahead of the summit"
+        word = prep.head.lower_
+    elif word == "to" and prep.head.lower_ == "prior":
+        word = "prior"
+    return word if word in OCCASION_PREPS else None
+
+
+def meeting_party(noun: Token) -> bool:
+    """A meeting noun names a party besides the clause's subject ("with his counterpart")."""
+    return any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in PARTY_PREPS) for c in noun.children)
+
+
 def has_light_support(trig: Trigger, lex: Lexicon) -> bool:
-    """A nominal trigger is an event when a light verb carries it or its phrase names its actor."""
+    """A nominal trigger is an event when a light verb carries it or its phrase names its actor.
+    A meeting round a clause ("at a meeting with X", "following talks with X") is an event too."""
     noun = trig.token
     if not trig.sense.needs_verb and any(
             c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("between", "by")) for c in noun.children):
+        return True
+    if trig.sense.type == "CONSULT" and occasion_prep(noun) and meeting_party(noun):
         return True
     return light_path(noun, lex, allow_during=not trig.sense.needs_verb)
 

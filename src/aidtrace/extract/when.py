@@ -736,3 +736,39 @@ def publication_span(published: date | None, precision: str | None) -> DateSpan:
         span = _day(published)
     end = span.end or span.start
     return DateSpan(span.start.isoformat(), end.isoformat(), span.precision, None)
+
+
+# --------------------------------------------------------------------------- undated documents
+
+_EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_DEADLINE = re.compile(r"\b(?:by|until|till|before|through|to)\s*$", re.IGNORECASE)
+# A dated line at the top of a page is its publication stamp ("– 2024-04-13 21:20").
+HEADER_CHARS = 400
+
+
+def infer_publication(text: str) -> tuple[date, Precision] | None:
+    """The publication date of a document that carries none, read from its own dates.
+
+    A fully dated expression near the top (a page stamp, a dated title) is the day; otherwise
+    the latest year the text names (never a deadline: "by 2030"), at year precision.
+    Returns None when the text names no year.
+    """
+    spans = [s for s in find_times(text, None) if s.start and s.text and _EXPLICIT_YEAR.search(s.text)
+             and s.offset and not _DEADLINE.search(text[max(0, s.offset[0] - 12):s.offset[0]])]
+    if not spans:
+        return None
+    head = [s for s in spans if s.offset and s.offset[0] < HEADER_CHARS and s.precision == "day"]
+    if head:
+        return date.fromisoformat(head[0].start[:10]), "day"  # type: ignore[index]
+    latest = max(date.fromisoformat((s.end or s.start)[:10]) for s in spans)  # type: ignore[index]
+    return date(latest.year, 1, 1), "year"
+
+
+_ABSOLUTE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b",
+                       re.IGNORECASE)
+
+
+def is_relative(expression: str) -> bool:
+    """Whether a time expression needs the publication day to mean anything ("on Monday",
+    "last week"), unlike "in March 2024" or "2023"."""
+    return _ABSOLUTE.search(expression) is None
