@@ -412,7 +412,7 @@ def _forum_mentions(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
     """Organisations in a meeting noun's "of" phrase ("the third meeting of the UDCG")."""
     if trig.kind != "noun":
         return []
-    out = []
+    out: list[Mention] = []
     for prep in (c for c in trig.token.children if c.dep_ == "prep" and c.lower_ == "of"):
         for pobj in (g for g in prep.children if g.dep_ == "pobj"):
             out.extend(m for m in phrase_mentions(pobj, ctx, strict=True) if m.entity.org)
