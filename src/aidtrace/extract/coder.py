@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..model import Claim, DateSpan, Document, Event, Evidence, Item, Mention, Money, Role
+from ..model import Claim, DateSpan, Document, Entity, Event, Evidence, Item, Mention, Money, Role
 from ..nlp.pipeline import Sentence
 from . import claims as claim_rules
 from .modality import Modality, read_modality
@@ -28,8 +28,10 @@ from .roles import (
     SentenceContext,
     actor_mentions,
     attribution_mentions,
+    is_relational,
     phrase_mentions,
     recipient_mentions,
+    relational_owner,
     speech_head,
     subject_of,
 )
@@ -42,6 +44,7 @@ from .triggers import (
     load_lexicon,
     object_tokens,
     occasion_prep,
+    source_phrase,
 )
 from .triggers import is_candidate as triggers_candidate
 
@@ -65,6 +68,8 @@ SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
 # is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
                   "THREATEN", "ACCUSE"}
+# Trigger types whose giver may be an unnamed group defined by whom it backs ("Ukraine's allies").
+AID_SENSES = {"AID", "AGREE"}
 # Types whose recipient PLOVER requires; without one the event is not coded.
 RECIPIENT_REQUIRED = {"AID"}
 # Modal verbs that turn a reported clause into a demand ("said that Sudan must return ...").
@@ -123,6 +128,8 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
                 found.event.date = anchor
     out = [f.event for f in events]
     _implicit_recipients(out)
+    # PLOVER requires a recipient of aid: one neither stated nor given by the article is not coded
+    out = [e for e in out if e.recipient or e.type not in RECIPIENT_REQUIRED]
     if doc.published_precision in ("month", "year"):
         _coarse_relative_dates(doc, out)
     return out, claims
@@ -312,6 +319,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if mod.modality not in KEPT_MODALITIES:
         return None
     actors, how = actor_mentions(trig, ctx)
+    if trig.sense.converse:
+        return _code_converse(doc, sent, ctx, trig, mod, actors)
     if not actors:
         actors = _fallback_actor(trig, ctx, doc)
         how = "context" if actors else how
@@ -322,10 +331,16 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors and trig.sense.type == "CONSULT":
         actors = _forum_mentions(trig, ctx)  # "following the third meeting of the contact group"
         how = "forum" if actors else how
+    owners: list[Mention] = []
+    if not actors and trig.sense.type in AID_SENSES:
+        actors, owners = _relational_subject(trig, ctx)  # "Ukraine's allies pledged ..."
+        how = "relational" if actors else how
     if not actors:
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
-    actors = [m for m in _with_country(actors, ctx, sent, recipients) if m.entity.country or m.entity.org]
+    recipients = recipients or owners
+    if how != "relational":
+        actors = [m for m in _with_country(actors, ctx, sent, recipients) if m.entity.country or m.entity.org]
     if not actors:  # a person the dictionary cannot place gives no codable event
         return None
     own = {a.entity.country for a in actors if a.entity.country}
@@ -335,6 +350,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     forum = False
     if trig.sense.type == "CONSULT":
         actors, recipients, forum = _meeting_parties(trig, ctx, doc, actors, recipients)
+    if trig.sense.reciprocal and trig.sense.type in ("AGREE", "COOPERATE"):
+        # a deal signed or a venture formed by two parties: both are its actors
+        actors, recipients = _distinct_parties(actors + recipients + _deal_parties(trig, ctx)), []
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
     if forum and etype == "CONSULT":
         mode = "multilateral"
@@ -344,6 +362,23 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         recipients, how = _domestic_recipient(trig, ctx, sent, actors, etype), how + "+domestic"
     if etype is None:
         return None
+    return _make_found(doc, sent, ctx, trig, mod, (etype, mode, status), actors, recipients, how)
+
+
+def _build_event(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
+                 actors: list[Mention], recipients: list[Mention], how: str) -> _Found | None:
+    """An event from roles already read: the PLOVER rules, then the attributes."""
+    coding = _apply_rules(trig, mod, recipients, actors)
+    if coding[0] is None:
+        return None
+    return _make_found(doc, sent, ctx, trig, mod, coding, actors, recipients, how)
+
+
+def _make_found(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
+                coding: tuple[str | None, str | None, str | None], actors: list[Mention],
+                recipients: list[Mention], how: str) -> _Found:
+    etype, mode, status = coding
+    assert etype is not None
     clause = _clause_span(trig)
     context = _context(trig, clause, etype)
     evidence = Evidence(sent.text, sent.start, sent.end, trig.text)
@@ -395,6 +430,59 @@ def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors:
     if place and place in own and place not in hosts and recipients:
         return recipients, actors, False
     return actors, recipients, False
+
+
+# Prepositions naming the other side of a deal ("a contract with X", "to buy tanks from X").
+DEAL_PREPS = ("with", "between", "from", "among")
+
+
+def _code_converse(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
+                   subject: list[Mention]) -> _Found | None:
+    """Aid from the receiving end: the "from" party gives; the subject receives ("Kyiv took delivery
+    of howitzers from Sweden"), or, when the subject is the goods ("jets arrived in Ukraine from
+    Norway"), the place they arrive in."""
+    source = source_phrase(trig.token)
+    givers = [m for m in phrase_mentions(source, ctx) if m.entity.country or m.entity.org] if source else []
+    if not givers:
+        return None
+    if trig.sense.subject:  # an arrival: the subject is what arrived, the place receives it
+        receivers = [m for c in trig.token.children if c.dep_ == "prep" and c.lower_ in ("in", "to", "into", "at")
+                     for g in c.children if g.dep_ == "pobj" for m in phrase_mentions(g, ctx) if m.entity.country]
+    else:
+        receivers = [m for m in subject if m not in givers and (m.entity.country or m.entity.org)]
+    own = _codes_of(givers)
+    receivers = [m for m in receivers if m.entity.country not in own]
+    return _build_event(doc, sent, ctx, trig, mod, givers, receivers, "source")
+
+
+def _relational_subject(trig: Trigger, ctx: SentenceContext) -> tuple[list[Mention], list[Mention]]:
+    """An unnamed group defined by whom it backs ("Ukraine's allies", "Kyiv's partners") as the
+    giver of aid: the group, with no country of its own, and its owner as the one it backs."""
+    verb = trig.token if trig.kind == "verb" else trig.governor
+    if verb is None:
+        return [], []
+    subj, passive = subject_of(verb)
+    if subj is None or passive or not is_relational(subj):
+        return [], []
+    owners = relational_owner(subj, ctx)
+    if not owners:
+        return [], []
+    words = [t for t in subj.subtree if t.dep_ not in ("relcl", "acl")]
+    start, end = ctx.offset + words[0].idx, ctx.offset + words[-1].idx + len(words[-1].text)
+    group = Entity(None, " ".join(t.text for t in words), None, None, [], "group")
+    return [Mention(start, end, group.name or "", group, how="relational")], owners
+
+
+def _deal_parties(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
+    """The other sides of a deal, anywhere in what the verb acts on: "signed a deal with X",
+    "a deal to purchase K2 tanks from X", "between X and Y"."""
+    out: list[Mention] = []
+    for tok in object_tokens(trig.token) if trig.kind == "verb" else list(trig.token.subtree):
+        if tok.dep_ == "prep" and tok.lower_ in DEAL_PREPS:
+            for pobj in (g for g in tok.children if g.dep_ == "pobj"):
+                out.extend(m for m in phrase_mentions(pobj, ctx) if (m.entity.country or m.entity.org)
+                           and m not in out)
+    return out
 
 
 def _with_party(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
@@ -582,8 +670,6 @@ def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors
         status = "pledged"  # "promised", "committed", "earmarked"
     if etype == "AGREE" and status is None:
         status = "planned" if mod.modality == "future" else "approved"
-    if etype in RECIPIENT_REQUIRED and not recipients:
-        return None, None, None
     if etype == "COOPERATE" and not recipients and len(actors) < 2:
         etype, mode, status = "AGREE", None, status or "planned"
     if etype not in ("AID", "COOPERATE", "AGREE", "SANCTION"):

@@ -15,8 +15,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..datafiles import load_yaml
 from ..model import Mention
 from .triggers import Trigger, lemma, light_path, load_lexicon
 
@@ -105,12 +107,40 @@ class SentenceContext:
         return out
 
 
+@lru_cache(maxsize=1)
+def relational_nouns() -> frozenset[str]:
+    """Role nouns that name other parties than their owner ("Ukraine's allies", "US partners"),
+    from the agents dictionary."""
+    forms: set[str] = set()
+    for role in load_yaml("agents.yaml").get("roles", []):
+        if role.get("relational"):
+            forms.update(str(f).lower() for f in role.get("forms", []))
+    return frozenset(forms)
+
+
+def is_relational(head: Token) -> bool:
+    return head.lower_ in relational_nouns() or head.lemma_.lower() in relational_nouns()
+
+
+def relational_owner(head: Token, ctx: SentenceContext) -> list[Mention]:
+    """The owner of a relational noun: Ukraine in "Ukraine's allies" or "the Ukraine partners"."""
+    if not is_relational(head):
+        return []
+    owners = [c for c in head.children if c.dep_ in ("poss", "compound", "nmod")]
+    return [m for c in owners for m in ctx.span_mentions(c.subtree) if m.entity.country or m.entity.org]
+
+
 def core_tokens(head: Token) -> list[Token]:
-    """The head's own phrase: modifiers, possessors and appositions, not attached places or clauses."""
+    """The head's own phrase: modifiers, possessors and appositions, not attached places or clauses.
+    A relational noun's owner is not part of it ("Ukraine's allies", "US partners" are not Ukraine
+    or the US), though its adjective is ("his Ukrainian counterpart", "European partners")."""
     out = [head]
+    relational = is_relational(head)
     for child in head.children:
         if child.dep_ == "appos":
             out.extend(core_tokens(child))
+        elif relational and child.dep_ in ("poss", "compound", "nmod"):
+            continue
         elif child.dep_ not in _DETACHED:
             out.extend(child.subtree)
     return sorted(out, key=lambda t: t.i)
@@ -139,7 +169,8 @@ def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> 
         for m in ctx.span_mentions(core_tokens(conj)):
             if m not in found:
                 found.append(m)
-    if not found and not strict:  # "some arms shipments promised to help Ukraine": the first entity inside
+    if not found and not strict and not is_relational(head):
+        # "some arms shipments promised to help Ukraine": the first entity inside
         found = ctx.span_mentions(head.subtree)[:1]
     return found
 

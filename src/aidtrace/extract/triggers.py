@@ -51,6 +51,11 @@ class Sense:
     reciprocal: bool = False
     topic: bool = False  # the object is what is talked about, not a party ("discussed the deal")
     needs_verb: bool = False  # (nouns) a light verb must carry it; a possessor is not enough
+    military: bool = False  # (verbs) the clause must name arms, troops or defence
+    subject: str | None = None  # (verbs) the subject must be a word of this class
+    source: bool = False  # (verbs) a "from X" phrase names the giver
+    converse: bool = False  # (verbs) the receiving end: the "from" party acts, the subject receives
+    adverb: str | None = None  # (verbs) a modifier of the verb must be a word of this class
 
     @classmethod
     def from_yaml(cls, raw: dict[str, Any]) -> Sense:
@@ -221,11 +226,49 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         if sense.no_object_class and objs & lex.classes.get(sense.no_object_class, frozenset()):
             continue
+        if sense.military and not _military_clause(tok, lex):
+            continue
+        if sense.subject and not _subject_in(tok, lex.classes.get(sense.subject, frozenset())):
+            continue
+        if sense.source and source_phrase(tok) is None:
+            continue
+        if sense.adverb and not _has_adverb(tok, lex.classes.get(sense.adverb, frozenset())):
+            continue
         if sense.complement and not any(c.dep_ in ("xcomp", "ccomp") and any(
                 g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in tok.children):
             continue
         return sense
     return None
+
+
+def _subject_in(verb: Token, words: frozenset[str]) -> bool:
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is not None and (lemma(subj) in words or subj.lower_ in words)
+
+
+def source_phrase(verb: Token) -> Token | None:
+    """The X of "from X" on a verb or inside what it acts on ("took delivery of jets from Y")."""
+    for tok in [*verb.children, *(t for c in verb.children if c.dep_ in ("dobj", "prep", "pobj") for t in c.subtree)]:
+        if tok.dep_ == "prep" and tok.lower_ == "from":
+            pobj = next((g for g in tok.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return pobj
+    return None
+
+
+def _military_clause(verb: Token, lex: Lexicon) -> bool:
+    """The verb's own words name arms, troops or defence ("signed a defence deal")."""
+    words = lex.classes.get("military", frozenset())
+    return any(lemma(t) in words or t.lower_ in words for t in verb.subtree)
+
+
+def _has_adverb(verb: Token, words: frozenset[str]) -> bool:
+    """A modifier of the verb is one of ``words`` ("jointly produce"); a verb written with the
+    prefix ("co-produce") counts too."""
+    if any(verb.lower_.startswith(w) for w in words if w.endswith("-")):
+        return True
+    return any(c.dep_ in ("advmod", "prt", "npadvmod") and c.lower_ in words for c in verb.children) or (
+        verb.dep_ == "xcomp" and any(c.dep_ == "advmod" and c.lower_ in words for c in verb.head.children))
 
 
 def _noun_sense(senses: list[Sense], governor: Token | None, lex: Lexicon) -> Sense:
