@@ -94,6 +94,7 @@ class _Found:
     anaphoric: bool = False  # "their conversation": refers back to an event already reported
     sense_type: str = ""  # the trigger's own type, before the coding rules (future AID -> AGREE)
     additive: bool = False  # "also", "another": a further event, never a restatement
+    clause_span: tuple[int, int] | None = None  # what the trigger acts on, in sentence offsets
     clause: set[int] = field(default_factory=set)  # tokens of a demanded clause (coded as its content)
 
 
@@ -206,6 +207,9 @@ def _claimed(found: _Found, trig_index: int, claimed: claim_rules.SentenceClaims
         return False
     if trig_index in claimed.clause_tokens:
         return True
+    span = found.clause_span
+    if span and any(span[0] <= start < span[1] for start, _ in claimed.amounts):
+        return True  # "sent containers that could hold as many as 6 million shells"
     value = found.event.value
     return value is not None and value.start is not None and any(
         start <= value.start < end for start, end in claimed.amounts)
@@ -354,6 +358,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         # a deal signed or a venture formed by two parties: both are its actors
         actors, recipients = _distinct_parties(actors + recipients + _deal_parties(trig, ctx)), []
     etype, mode, status = _apply_rules(trig, mod, recipients, actors)
+    if etype == "MOBILIZE" and len(_codes_of(actors)) > 1:
+        etype, mode, status = "COOPERATE", None, "ongoing"  # "French and Egyptian warships held war games"
     if forum and etype == "CONSULT":
         mode = "multilateral"
     if etype == "CONSULT" and not recipients and _single_state(actors):
@@ -393,7 +399,18 @@ def _make_found(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigg
     _attach_details(event, doc, sent, clause, trig, mod)
     anaphoric = trig.kind == "noun" and how == "context"
     return _Found(event, (trig.sense.type, trig.sense.mode, *_merge_key(event)), lemma(trig.token), anaphoric,
-                  sense_type=trig.sense.type, additive=_additive(trig))
+                  sense_type=trig.sense.type, additive=_additive(trig), clause_span=_acts_on(trig))
+
+
+def _acts_on(trig: Trigger) -> tuple[int, int] | None:
+    """Sentence offsets of what a verb trigger acts on (its object phrases)."""
+    if trig.kind != "verb":
+        return None
+    tokens = object_tokens(trig.token)
+    if not tokens:
+        return None
+    base = trig.token.sent.start_char
+    return min(t.idx for t in tokens) - base, max(t.idx + len(t.text) for t in tokens) - base
 
 
 def _additive(trig: Trigger) -> bool:
@@ -688,12 +705,21 @@ def _context(trig: Trigger, clause: tuple[int, int], etype: str) -> list[str]:
     lex = load_lexicon()
     ctx = list(trig.sense.context)
     if etype in ("AID", "COOPERATE", "AGREE", "SANCTION", "REQUEST", "CONSULT", "SUPPORT", "REJECT", "THREATEN"):
-        sent = trig.token.sent
-        words = [t for t in sent if clause[0] <= t.idx < clause[1]]
+        words = _own_words(trig)
         military = any(lemma(t) in lex.classes["military"] or t.lower_ in lex.classes["military"] for t in words)
         if military and "military" not in ctx:
             ctx.append("military")
     return ctx
+
+
+def _own_words(trig: Trigger) -> list[Token]:
+    """The words of the trigger's own event: the trigger, what it acts on, and (for a noun) its
+    phrase and its verb; not the relative clauses of its subject ("Trump, who criticised military
+    aid, promised to end the war" is no military pledge)."""
+    if trig.kind == "noun":
+        head = trig.governor if trig.governor is not None else trig.token
+        return [*trig.token.subtree, *object_tokens(head), head]
+    return [trig.token, *object_tokens(trig.token)]
 
 
 def _attribution(trig: Trigger, ctx: SentenceContext) -> Role | None:

@@ -55,6 +55,8 @@ class Sense:
     subject: str | None = None  # (verbs) the subject must be a word of this class
     source: bool = False  # (verbs) a "from X" phrase names the giver
     converse: bool = False  # (verbs) the receiving end: the "from" party acts, the subject receives
+    prep: str | None = None  # (nouns) the noun must have this preposition ("call for")
+    party: bool = False  # (verbs) the object or the subject of the to-clause must name a party
     adverb: str | None = None  # (verbs) a modifier of the verb must be a word of this class
 
     @classmethod
@@ -193,6 +195,8 @@ def object_tokens(verb: Token) -> list[Token]:
     out: list[Token] = []
     passive = _headline_passive(verb)
     for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in CIRCUMSTANCE_PREPS:
+            continue  # "after signing the law, which ... armed Britain": a circumstance, not the object
         if child.dep_ in OBJECT_DEPS or (child.dep_ == "ccomp" and lemma(verb) not in load_lexicon().speech_verbs) \
                 or (passive and child.dep_ == "nsubj"):
             out.extend(child.subtree)
@@ -232,6 +236,8 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         if sense.source and source_phrase(tok) is None:
             continue
+        if sense.party and not _names_party(tok):
+            continue
         if sense.adverb and not _has_adverb(tok, lex.classes.get(sense.adverb, frozenset())):
             continue
         if sense.complement and not any(c.dep_ in ("xcomp", "ccomp") and any(
@@ -239,6 +245,14 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         return sense
     return None
+
+
+def _names_party(verb: Token) -> bool:
+    """The verb's object, or the subject of its to-clause, names someone ("allowed Ukraine to
+    strike", "told Washington to stop"), not just an activity ("will allow scaling up")."""
+    heads = [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")]
+    heads += [g for c in verb.children if c.dep_ in ("xcomp", "ccomp") for g in c.children if g.dep_ == "nsubj"]
+    return any(t.pos_ in ("PROPN", "PRON") for h in heads for t in h.subtree)
 
 
 def _subject_in(verb: Token, words: frozenset[str]) -> bool:
@@ -271,9 +285,12 @@ def _has_adverb(verb: Token, words: frozenset[str]) -> bool:
         verb.dep_ == "xcomp" and any(c.dep_ == "advmod" and c.lower_ in words for c in verb.head.children))
 
 
-def _noun_sense(senses: list[Sense], governor: Token | None, lex: Lexicon) -> Sense:
+def _noun_sense(noun: Token, senses: list[Sense], governor: Token | None, lex: Lexicon) -> Sense:
     gov = lemma(governor) if governor is not None else ""
+    preps = {c.lower_ for c in noun.children if c.dep_ == "prep"}
     for sense in senses:
+        if sense.prep and sense.prep not in preps:
+            continue
         if not sense.governor or lex.in_class(gov, sense.governor):
             return sense
     return senses[-1]
@@ -331,7 +348,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if match:
                 first, senses = match
                 gov = governing_verb(tok)
-                sense = _noun_sense(senses, gov, lex)
+                sense = _noun_sense(tok, senses, gov, lex)
                 trig = Trigger(tok, sense, "noun", first, gov)
                 if not sense.light or has_light_support(trig, lex):
                     found.append(trig)
