@@ -188,13 +188,13 @@ def test_headline_between_lede_and_its_repeat_becomes_title() -> None:
     headline = "Poland to send Ukraine new military aid package worth 300 million euros"
     result = clean_text("\n".join([LEDE, SECOND, headline, LEDE, SECOND, THIRD]))
     assert result.title == headline
-    assert result.text == article(LEDE, SECOND, THIRD)
+    assert result.text == article(headline, LEDE, SECOND, THIRD)  # the headline leads the text
 
 
 def test_headline_on_the_first_line_becomes_title() -> None:
     headline = "Poland sends Ukraine new aid package"
     result = clean_text(article(headline, LEDE, SECOND))
-    assert (result.title, result.text) == (headline, article(LEDE, SECOND))
+    assert (result.title, result.text) == (headline, article(headline, LEDE, SECOND))
 
 
 def test_short_line_unrelated_to_lede_is_not_a_title() -> None:
@@ -259,7 +259,7 @@ def test_seed_003_headline_repeats_related_and_prompts(seeds_dir: Path) -> None:
     result = clean_text(raw)
     assert result.title == headline
     assert result.text.count(lede) == 1
-    assert headline not in result.text
+    assert result.text.startswith(headline + "\n\n")  # the headline is coded, once, at the top
     assert not any(line in result.text for line in tail)  # related headlines, prompts, labels
     assert "Image:" not in result.text and "REUTERS/" not in result.text
     for phrase in ("Most read", "Latest Videos", "Would you like to comment", "Sign up", "Comment Policy"):
@@ -276,4 +276,14 @@ def test_seed_003_keeps_every_body_line_once(seeds_dir: Path) -> None:
     body = [line for line in lines if line not in tail and line != headline
             and not line.startswith("Image:") and line != "Reuters"]
     assert all(result.text.count(line) == 1 for line in body)
-    assert result.text.split("\n\n")[0] == lede
+    assert result.text.split("\n\n")[:2] == [headline, lede]
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("drones, and munitions.Biden is also sending", "drones, and munitions. Biden is also sending"),
+    ("it ended?Then talks began", "it ended? Then talks began"),
+    ("see www.Reuters.com and https://example.org/news.Story", "see www.Reuters.com and https://example.org/news.Story"),
+    ("the U.S.Army and e.g.This", "the U.S.Army and e.g.This"),
+])
+def test_a_lost_space_between_sentences_is_restored(raw: str, clean: str) -> None:
+    assert normalise_unicode(raw) == clean

@@ -36,7 +36,15 @@ from typing import TYPE_CHECKING
 from ..datafiles import load_yaml
 from ..model import Claim, DateSpan, Document, Evidence, Mention, Money, Quantity, Role
 from ..nlp.pipeline import Sentence
-from .roles import PERSONAL_PRONOUNS, SentenceContext, according_to, phrase_mentions, speech_head, subject_of
+from .roles import (
+    PERSONAL_PRONOUNS,
+    SentenceContext,
+    according_to,
+    left_subject,
+    phrase_mentions,
+    speech_head,
+    subject_of,
+)
 from .triggers import lemma, load_lexicon
 
 if TYPE_CHECKING:
@@ -547,7 +555,7 @@ def _clause_subject(head: Token, ctx: SentenceContext, sent: Sentence) -> list[M
         if subjects:
             return []
         if head.dep_ not in ("acl", "advcl", "relcl") or head.head == head:
-            return _left_subject(head, ctx)
+            return left_subject(head, ctx)
         head = clause_head(head.head)
     return []
 
@@ -562,18 +570,6 @@ def _pronoun_subject(head: Token, ctx: SentenceContext, sent: Sentence) -> list[
                 return found[:1]
     earlier = [m for m in ctx.index.before(sent.start) if m.entity.country or m.entity.org]
     return earlier[-1:]
-
-
-def _left_subject(head: Token, ctx: SentenceContext) -> list[Mention]:
-    """The nearest entity before a verb whose subject the parser lost ("..., the EU and its
-    member states have extended ..."), looking no further back than the previous verb."""
-    for tok in reversed(list(head.doc[head.sent.start:head.i])):
-        if tok.pos_ in ("VERB",) and tok.dep_ not in ("aux", "auxpass", "amod"):
-            return []
-        found = [m for m in ctx.span_mentions([tok]) if m.entity.country or m.entity.org]
-        if found:
-            return found[:1]
-    return []
 
 
 def _sentence_agent(sent: Sentence, ctx: SentenceContext) -> list[Mention]:

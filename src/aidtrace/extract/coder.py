@@ -37,6 +37,7 @@ from .roles import (
 )
 from .triggers import (
     LATER_PREPS,
+    OCCASION_PREPS,
     Sense,
     Trigger,
     find_triggers,
@@ -68,6 +69,8 @@ SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
 # is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
                   "THREATEN", "ACCUSE"}
+# Verbal events addressed to someone: with no addressee named, the party met on the occasion.
+ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN"}
 # Trigger types whose giver may be an unnamed group defined by whom it backs ("Ukraine's allies").
 AID_SENSES = {"AID", "AGREE"}
 # Types whose recipient PLOVER requires; without one the event is not coded.
@@ -364,6 +367,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         mode = "multilateral"
     if etype == "CONSULT" and not recipients and _single_state(actors):
         return None  # "met with resistance", "his meetings": a meeting needs a second party
+    if etype in ADDRESSEE_TYPES and (not recipients or _codes_of(recipients) <= _codes_of(actors)):
+        # "in a call with X, Y pointed out the need for air defence for Ukraine": said to X
+        recipients = _occasion_partner(trig, ctx, actors) or recipients
     if etype in DOMESTIC_TYPES and not recipients:
         recipients, how = _domestic_recipient(trig, ctx, sent, actors, etype), how + "+domestic"
     if etype is None:
@@ -500,6 +506,27 @@ def _deal_parties(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
                 out.extend(m for m in phrase_mentions(pobj, ctx) if (m.entity.country or m.entity.org)
                            and m not in out)
     return out
+
+
+def _occasion_partner(trig: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:
+    """The party met on the occasion of a statement ("in a telephone call with his American
+    counterpart, Umerov pointed out the need ..."): whom the statement was made to."""
+    head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
+    subject, _ = subject_of(head)
+    places = [*head.children, *(subject.children if subject is not None else [])]
+    lex = load_lexicon()
+    own = _codes_of(actors)
+    for prep in (p for p in places if p.dep_ == "prep" and p.lower_ in OCCASION_PREPS):
+        for noun in (g for g in prep.children if g.dep_ == "pobj"):
+            senses = lex.nouns.get((lemma(noun),)) or []
+            if not any(s.type == "CONSULT" for s in senses):
+                continue
+            partners = [m for c in noun.children if c.dep_ == "prep" and c.lower_ == "with"
+                        for g in c.children if g.dep_ == "pobj" for m in phrase_mentions(g, ctx)
+                        if m.entity.country and m.entity.country not in own]
+            if partners:
+                return partners
+    return []
 
 
 def _with_party(trig: Trigger, ctx: SentenceContext) -> list[Mention]:

@@ -62,6 +62,8 @@ GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "r
 # A same-country company, outlet or institute deep in a phrase ("weapons made by Ukrainian
 # manufacturers") is what the event is about, not whom it addresses.
 BYSTANDER_SECTORS = {"BUS", "MED", "RES", "EDU"}
+# Sectors of officials who speak for their government.
+OFFICIAL_SECTORS = {"GOV", "MIL", "DIP"}
 # Passive forms that describe the subject's own stance ("Vietnam is committed to ..."): the
 # grammatical subject is the actor.
 STATIVE_PASSIVES = {"commit", "determine", "prepare", "resolve", "dedicate", "poise", "set"}
@@ -295,9 +297,15 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
         passive = False
     if passive:
         agent = passive_agent(verb)
-        return (phrase_mentions(agent, ctx), "agent") if agent is not None else ([], "passive")
+        if agent is not None:
+            return phrase_mentions(agent, ctx), "agent"
+        return _official_speaker(verb, ctx), "passive"
     if subj is None:
-        return [], "none"
+        owner = _plan_owner(verb, ctx)  # "the Pentagon's plans to cut funding"
+        if owner:
+            return owner, "possessor"
+        left = left_subject(verb, ctx)  # "announcing Germany would deliver ...": a lost subject
+        return (left, "left") if left else ([], "none")
     found = phrase_mentions(subj, ctx)
     if found:
         return found, "subject"
@@ -309,6 +317,42 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
                 return phrase_mentions(s, ctx), "speaker"
         return [], "pronoun"
     return [], "unresolved"
+
+
+def _plan_owner(verb: Token, ctx: SentenceContext) -> list[Mention]:
+    """The owner of a plan, decision or bid whose content the verb is ("the Pentagon's plans to cut
+    funding", "Germany's decision to send tanks")."""
+    if verb.dep_ != "acl" or verb.head.pos_ != "NOUN":
+        return []
+    return [m for c in verb.head.children if c.dep_ == "poss" for m in phrase_mentions(c, ctx)
+            if m.entity.country or m.entity.org]
+
+
+def left_subject(verb: Token, ctx: SentenceContext) -> list[Mention]:
+    """The nearest party before a verb whose subject the parser lost ("..., the EU and its member
+    states have extended ...", "announcing Germany would deliver ..."), looking no further back
+    than the previous verb."""
+    if verb.tag_ in ("VBG", "VBN") and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return []  # a bare participle has no subject of its own
+    for tok in reversed(list(verb.doc[verb.sent.start:verb.i])):
+        if tok.pos_ == "VERB" and tok.dep_ not in ("aux", "auxpass", "amod"):
+            return []
+        found = [m for m in ctx.span_mentions([tok]) if m.entity.country or m.entity.org]
+        if found:
+            return found[:1]
+    return []
+
+
+def _official_speaker(verb: Token, ctx: SentenceContext) -> list[Mention]:
+    """An agentless passive in the words of an official ("Thirty million euros have been allocated,"
+    the minister said): the official's government did it."""
+    speaker = speech_head(verb)
+    if speaker is None:
+        return []
+    subj, _ = subject_of(speaker)
+    if subj is None:
+        return []
+    return [m for m in phrase_mentions(subj, ctx) if m.entity.country and OFFICIAL_SECTORS & set(m.entity.sector)]
 
 
 def _noun_actor(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], str]:

@@ -198,9 +198,17 @@ def object_tokens(verb: Token) -> list[Token]:
         if child.dep_ == "prep" and child.lower_ in CIRCUMSTANCE_PREPS:
             continue  # "after signing the law, which ... armed Britain": a circumstance, not the object
         if child.dep_ in OBJECT_DEPS or (child.dep_ == "ccomp" and lemma(verb) not in load_lexicon().speech_verbs) \
-                or (passive and child.dep_ == "nsubj"):
+                or (passive and child.dep_ == "nsubj") or _misparsed_object(child):
             out.extend(child.subtree)
     return out
+
+
+def _misparsed_object(child: Token) -> bool:
+    """"declared [new sanctions targeting air transport]": a noun phrase with a participle that the
+    parser took for a reported clause is the verb's object."""
+    return child.dep_ == "ccomp" and child.tag_ == "VBG" and not any(
+        c.dep_ in ("aux", "auxpass", "mark") for c in child.children) and any(
+        c.dep_ == "nsubj" and c.pos_ == "NOUN" for c in child.children)
 
 
 def _is_modifier(tok: Token) -> bool:

@@ -197,7 +197,12 @@ def normalise_unicode(raw: str) -> str:
         raw: text as read.
     """
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_INVISIBLE).translate(_SPACES)
+    return _RUN_ON.sub(r"\1 \2", text.translate(_INVISIBLE).translate(_SPACES))
+
+
+# Two sentences run together by a lost space ("... and munitions.Biden is also ..."): a lower-case
+# word of three letters or more, a full stop, then a capitalised word.
+_RUN_ON = re.compile(r"(?<![/.@\w])((?!www\.)[a-z]{3,}[.!?])([A-Z][a-z]+\b)(?!\.[a-z])")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -423,14 +428,16 @@ def _restates(title: str, lede: str) -> bool:
 
 
 def take_title(work: CleanWork) -> CleanWork:
-    """Detect a headline line that restates the lede, keep it as ``title`` and remove it."""
+    """Detect a headline line that restates the lede and keep it as ``title``. The headline
+    stays in the text as its first paragraph (a page may print it below the lede): it is what
+    the story says first, and the coder reads events from it like from any sentence."""
     paragraphs = work.paragraphs
     for index, line in enumerate(paragraphs[:_TITLE_WINDOW]):
         lede = 1 if index == 0 else 0
         if lede < len(paragraphs) and is_title_like(line) and _restates(line, paragraphs[lede]):
             work.result.title = line
-            work.drop("title", line)
             del paragraphs[index]
+            paragraphs.insert(0, line)
             break
     return work
 
