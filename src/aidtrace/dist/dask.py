@@ -1,8 +1,9 @@
 """The Dask engine: reading and analysis partitions run on a Dask cluster, writes stay here.
 
 ``aidtrace ingest ... --engine dask`` hands ``pipeline.ingest`` a ``DaskExecutor``. The
-partition functions are the single-process pipeline's own (``pipeline.read_partition`` for
-read -> clean -> sign, ``pipeline.analyse_partition`` for analyse -> resolve -> code), so the
+partition functions are the single-process pipeline's own (``pipeline.read_records`` then
+``pipeline.prepare_partition`` for read -> clean -> sign, ``pipeline.analyse_partition`` for
+analyse -> resolve -> code), so the
 stored result is the same as a local run's; the parent process claims documents, keeps the
 near-duplicate index and writes everything through the one ``Store`` writer, in order.
 

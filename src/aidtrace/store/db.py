@@ -362,6 +362,8 @@ class Store:
         when the analysis is saved or marked failed, or with ``release_claims``.
         """
         d = t.documents.c
+        # Not the owner's own claims: those are partitions still in its workers (``--jobs``
+        # claims the next partitions while the first ones are analysed).
         free = or_(d.claimed_by.is_(None), d.claimed_at < _now() - CLAIM_LEASE)
         with self._tx() as conn:
             query = (select(d.id, d.claimed_by).where(self._pending())
@@ -383,9 +385,12 @@ class Store:
     def _orphans(self, conn: Connection, limit: int) -> list[Any]:
         """Pending documents claimed by processes of this host that no longer run."""
         d = t.documents.c
-        rows = conn.execute(select(d.id, d.claimed_by).where(self._pending(), d.claimed_by.is_not(None))
-                            .order_by(d.ingested_at, d.id).limit(limit * 4 + 16)).all()
-        return [r for r in rows if not _owner_alive(r.claimed_by)]
+        # Through the index of claimed documents (few: those in some worker right now), sorted
+        # here: ordering in SQL would walk every pending document in ingest order instead.
+        rows = conn.execute(select(d.id, d.claimed_by, d.ingested_at)
+                            .where(self._pending(), d.claimed_by.is_not(None))).all()
+        dead = sorted((r for r in rows if not _owner_alive(r.claimed_by)), key=lambda r: (r.ingested_at, r.id))
+        return dead[:limit]
 
     def release_claims(self, owner: str) -> None:
         """Give back the claims of ``owner`` that were not finished (a run that stops early)."""

@@ -1,0 +1,86 @@
+"""Worker processes (``--jobs``, issue 12): the same stored results as one process, on real spaCy."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aidtrace import pipeline
+from aidtrace.settings import Settings
+
+# Columns that differ between any two runs (times, run ids, the worker that claimed a document).
+VOLATILE = {"ingested_at", "run_id", "claimed_by", "claimed_at", "created_at", "id:rejections",
+            "id:mentions"}
+TABLES = ("documents", "rejections", "mentions", "events", "claims")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every results table without its volatile columns, in a stable order."""
+    con = sqlite3.connect(db)
+    out = {}
+    for table in TABLES:
+        cursor = con.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in cursor.description]
+        keep = [i for i, n in enumerate(names) if n not in VOLATILE and f"{n}:{table}" not in VOLATILE]
+        out[table] = sorted((tuple(row[i] for i in keep) for row in cursor), key=repr)
+    return out
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> list[str]:
+    """Many small files (the news dev set and the seeds) and one JSON Lines file of 24 stories
+    holding a corrected version of one of them and a copy from another outlet."""
+    folder = tmp_path_factory.mktemp("inputs")
+    lines = (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()
+    stories = [json.loads(line) for line in lines[:22]]
+    corrected = dict(stories[3], text=stories[3]["text"].replace(".", ";", 1))
+    retold = dict(stories[5], id="retold", url=None, text=stories[5]["text"] + " Another outlet added this.")
+    (folder / "voa.jsonl").write_text("".join(json.dumps(s) + "\n" for s in [*stories, corrected, retold]),
+                                      encoding="utf-8")
+    return [str(shared / "seeds"), str(shared / "acceptance" / "news_dev"), str(folder / "voa.jsonl")]
+
+
+def ingest(inputs: list[str], db: Path, jobs: int, **settings: Any) -> pipeline.RunSummary:
+    return pipeline.ingest(inputs, Settings.load(db=str(db), jobs=jobs, **settings))
+
+
+def test_two_workers_store_what_one_process_stores(inputs: list[str], tmp_path: Path) -> None:
+    one = ingest(inputs, tmp_path / "one.db", jobs=1)
+    two = ingest(inputs, tmp_path / "two.db", jobs=2)
+    assert one.counts() == two.counts()
+    assert one.new_version == 1 and one.near_duplicate == 1 and one.events > 100  # every path ran
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+
+
+def test_failures_in_workers_are_recorded_like_in_one_process(inputs: list[str], tmp_path: Path) -> None:
+    seeds = inputs[:1]
+    one = ingest(seeds, tmp_path / "one.db", jobs=1, spacy_model="aidtrace_no_such_model")
+    two = ingest(seeds, tmp_path / "two.db", jobs=2, spacy_model="aidtrace_no_such_model")
+    assert one.failed == two.failed == 2
+    assert sorted(one.failures) == sorted(two.failures)
+    assert "aidtrace_no_such_model" in one.failures[0][1]
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+
+
+def test_the_command_line_runs_workers(shared: Path, tmp_path: Path) -> None:
+    aidtrace = str(Path(sys.executable).with_name("aidtrace"))
+    result = subprocess.run([aidtrace, "ingest", str(shared / "seeds"), "--db", str(tmp_path / "two.db"),
+                             "--jobs", "2"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    ingest([str(shared / "seeds")], tmp_path / "one.db", jobs=1)
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+    assert snapshot(tmp_path / "one.db")["events"]
+
+
+def test_jobs_zero_means_one_worker_per_core() -> None:
+    executor = pipeline.executor_for(Settings.load(jobs=0))
+    with executor:
+        assert isinstance(executor, pipeline.ProcessExecutor if pipeline.available_cores() > 1
+                          else pipeline.LocalExecutor)
+    assert isinstance(pipeline.executor_for(Settings.load(jobs=1)), pipeline.LocalExecutor)
