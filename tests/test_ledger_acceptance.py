@@ -4,8 +4,11 @@ re-ingesting, re-analysing and rebuilding leave exactly as it was."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from aidtrace import ledger, pipeline
 from aidtrace.settings import Settings
@@ -90,3 +93,22 @@ def test_documents_arriving_one_by_one_in_reverse_give_the_same_ledger(tmp_path:
     ingest([news / "nasams_2_aftenposten.txt"], single)
     with Store.open(together) as a, Store.open(single) as b:
         assert a.ledger.rows()["ledger_events"] == b.ledger.rows()["ledger_events"]
+
+
+def test_totals_on_the_corpus_equal_hand_computed_sums_in_eur_and_usd(tmp_path: Path) -> None:
+    from currency_converter import CurrencyConverter
+
+    db = str(tmp_path / "totals.db")
+    ingest([write_corpus(tmp_path / "news")], db)
+    rates = CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+    # Norway: the NASAMS approval (2.5 bn crowns on 2 September: four reports, counted once) and
+    # the missiles a week later (900 m crowns on 9 September); no other event of the corpus states a value.
+    for currency in ("EUR", "USD"):
+        by_hand = (rates.convert(2.5e9, "NOK", currency, date=date(2025, 9, 2))
+                   + rates.convert(9e8, "NOK", currency, date=date(2025, 9, 9)))
+        with Store.open(db) as store:
+            result = ledger.totals(store, by="donor", currency=currency)
+        norway = {r.key: r for r in result.rows}["NOR"]
+        assert norway.total == pytest.approx(by_hand, rel=1e-6) and norway.events == 2
+        assert result.overall.total == pytest.approx(by_hand, rel=1e-6)
+        assert {r.key: r.without_value for r in result.rows} == {"NOR": 0, "SWE": 1, "USA": 1}

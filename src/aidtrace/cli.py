@@ -104,6 +104,23 @@ class LedgerFormat(StrEnum):
     csv = "csv"
 
 
+class TotalsBy(StrEnum):
+    donor = "donor"
+    recipient = "recipient"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+    status = "status"
+    category = "category"
+    type = "type"
+    group = "group"
+
+
+class Currency(StrEnum):
+    EUR = "EUR"
+    USD = "USD"
+
+
 DbOption = Annotated[str | None, typer.Option(
     "--db", show_default=False, help=f"{SETTINGS['db'][1]} (default: $AIDTRACE_DB, else {SETTINGS['db'][0]})")]
 JobsOption = Annotated[int | None, typer.Option(
@@ -609,6 +626,61 @@ def ledger_command(
         exports.write_csv((exports.flat_ledger(r) for r in records), sys.stdout, exports.LEDGER_FIELDS)
     else:
         out().print(ledger_table(records))
+
+
+@app.command(epilog="Example: aidtrace totals --by donor --currency USD --since 2025-01-01 --db aidtrace.db")
+def totals(
+    db: DbOption = None,
+    by: Annotated[TotalsBy, typer.Option("--by", help="what to group by (group: EU members, EUROPE, NATO, G7)")]
+    = TotalsBy.donor,
+    status: StatusOption = None, since: SinceOption = None, until: UntilOption = None,
+    actor: ActorOption = None, recipient: RecipientOption = None,
+    type: Annotated[list[str] | None, typer.Option(
+        "--type", help="only ledger events of this current type, e.g. AID (repeat for several)")] = None,
+    currency: Annotated[Currency, typer.Option("--currency", help="EUR or USD, converted at each event's date")]
+    = Currency.EUR,
+    every_family: Annotated[bool, typer.Option(
+        "--all-events", help="sum every ledger event with a value, not only aid (given, pledged, halted)")] = False,
+    fmt: Annotated[LedgerFormat, typer.Option("--format")] = LedgerFormat.table,
+) -> None:
+    """Sum the stated values of ledger events (never claims, each event once), grouped.
+
+    Every row says how many ledger events it sums and how many state no value.
+    """
+    from . import ledger
+
+    with handled():
+        filters = ledger_filter(None, actor, recipient, status, since, until)
+        with ledger_store(db) as store:
+            result = ledger.totals(store, by=by.value, filters=filters, currency=currency.value, types=type,
+                                   family=None if every_family else "aid")
+    if fmt is LedgerFormat.jsonl:
+        echo_jsonl(result.to_records())
+    elif fmt is LedgerFormat.csv:
+        exports.write_csv(result.to_records(), sys.stdout, exports.TOTAL_FIELDS)
+    else:
+        print_totals(result)
+
+
+def print_totals(result: Any) -> None:
+    """The totals table, its overall row, and what the figures do and do not include."""
+    table = Table(box=box.SIMPLE_HEAD, title=f"totals by {result.by} ({result.currency})", title_justify="left")
+    for header, justify in ((result.by, "left"), ("", "left"), (f"total {result.currency}", "right"),
+                            ("ledger events", "right"), ("with value", "right"), ("no value", "right"),
+                            ("not convertible", "right")):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for row in [*result.rows, result.overall]:
+        table.add_row(cell(row.key), cell(row.label if row.label != row.key else ""), f"{row.total:,.0f}",
+                      str(row.events), str(row.with_value), str(row.without_value), str(row.unconverted),
+                      end_section=row is result.rows[-1] if result.rows else False,
+                      style="bold" if row is result.overall else None)
+    out().print(table)
+    notes = [f"filters: {', '.join(f'{k}={v}' for k, v in result.filters.items())}"] if result.filters else []
+    if result.overlapping:
+        notes.append("donor groups overlap: their rows do not add up to the overall total")
+    notes.append("values as stated in the reports, converted at each event's date; ledger events only (no claims)")
+    for note in notes:
+        err().print(note, style="dim", markup=False, soft_wrap=True)
 
 
 @app.command(epilog="Example: aidtrace why L3f9a0c2b1d4 --db aidtrace.db")

@@ -29,6 +29,9 @@ EVIDENCE_FIELDS = (
 )
 
 
+TOTAL_FIELDS = ("by", "key", "label", "currency", "total", "events", "with_value", "without_value", "unconverted")
+
+
 def safe_cell(value: Any) -> Any:
     """A CSV cell that spreadsheets show as text: formula-like strings get a leading quote."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):

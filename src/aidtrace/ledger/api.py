@@ -19,7 +19,8 @@ class LedgerFilter:
     """Which ledger events to read. Codes are country or org codes (DEU, EU); dates ISO.
 
     ``type`` matches any stage of an event (a halt later resumed is still a SANCTION);
-    ``status`` matches the current status; ``since``/``until`` the event's date.
+    ``status`` matches the current status; ``since``/``until`` the event's date; ``family``
+    the merge family ("aid": aid given, pledged, halted or resumed; see docs/LEDGER.md).
     """
 
     type: str | None = None
@@ -28,6 +29,7 @@ class LedgerFilter:
     status: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
+    family: str | None = None
 
     def store_args(self) -> dict[str, Any]:
         """Keyword arguments for ``Store.ledger.records``/``facts`` (statuses checked here)."""

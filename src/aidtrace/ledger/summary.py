@@ -44,9 +44,10 @@ def ledger_rows(cluster: Cluster, component: str, rules: Rules) -> LedgerRows:
     lid = rec["ledger_id"]
     value = rec["value"] or {}
     event = {
-        "id": lid, "component": component, "type": rec["type"], "types": _padded(rec["types"]),
-        "mode": rec["mode"], "status": rec["status"], "date_start": rec["date"]["start"],
-        "date_end": rec["date"]["end"], "actor_codes": _padded(_entity_codes(rec["actor"])),
+        "id": lid, "component": component, "family": rec["family"], "type": rec["type"],
+        "types": _padded(rec["types"]), "mode": rec["mode"], "status": rec["status"],
+        "date_start": rec["date"].get("start"), "date_end": rec["date"].get("end"),
+        "date_precision": rec["date"].get("precision"), "actor_codes": _padded(_entity_codes(rec["actor"])),
         "recipient_codes": _padded(_entity_codes(rec["recipient"])), "category": rec["category"],
         "value_eur": value.get("eur"), "value_usd": value.get("usd"), "stated": bool(value),
         "reports": rec["reports"], "first_reported": rec["first_reported"],
@@ -80,7 +81,7 @@ def ledger_record(cluster: Cluster, rules: Rules) -> dict[str, Any]:
     published = sorted(p for p in (_published(r) for r in reports) if p)
     return {
         "record": LEDGER_RECORD, "contract": CONTRACT_VERSION, "ledger_id": ledger_id(cluster.founder),
-        "type": current.type, "mode": current.mode, "types": sorted({r.type for r in reports}),
+        "family": cluster.family, "type": current.type, "mode": current.mode, "types": sorted({r.type for r in reports}),
         "context": _ranked(c for r in reports for c in r.record.get("context") or []),
         "cameo": current.record.get("cameo"),
         "actor": _entities(reports, "actor"), "recipient": _entities(reports, "recipient"),

@@ -142,11 +142,13 @@ class LedgerTables:
     # ------------------------------------------------------------------ queries
 
     def _filtered(self, columns: Sequence[Any], type: str | None, actor: str | None, recipient: str | None,
-                  statuses: Sequence[str], since: str | None, until: str | None) -> Any:
+                  statuses: Sequence[str], since: str | None, until: str | None, family: str | None) -> Any:
         from .db import _code, _iso_date, _plover_type
 
         le = t.ledger_events.c
         query = select(*columns)
+        if family:
+            query = query.where(le.family == family)
         if type:
             query = query.where(le.types.like(f"% {_plover_type(type)} %"))
         if actor:
@@ -163,22 +165,25 @@ class LedgerTables:
 
     def records(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                 statuses: Sequence[str] = (), since: str | None = None, until: str | None = None,
-                limit: int | None = None, newest_first: bool = False) -> list[dict[str, Any]]:
+                family: str | None = None, limit: int | None = None,
+                newest_first: bool = False) -> list[dict[str, Any]]:
         """Ledger records matching all filters, by date (undated last) then id."""
         le = t.ledger_events.c
         order = [le.date_start.is_(None), le.date_start.desc() if newest_first else le.date_start, le.id]
-        query = self._filtered([le.record], type, actor, recipient, statuses, since, until).order_by(*order)
+        query = self._filtered([le.record], type, actor, recipient, statuses, since, until,
+                               family).order_by(*order)
         with self.store._read() as conn:
             return [r.record for r in conn.execute(query.limit(limit))]
 
     def facts(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
               statuses: Sequence[str] = (), since: str | None = None, until: str | None = None,
-              types: Sequence[str] = ()) -> list[dict[str, Any]]:
+              family: str | None = None, types: Sequence[str] = ()) -> list[dict[str, Any]]:
         """The columns totals need (no JSON), one dict per ledger event matching the filters."""
         le = t.ledger_events.c
-        columns = [le.id, le.type, le.status, le.date_start, le.date_end, le.actor_codes, le.recipient_codes,
-                   le.category, le.value_eur, le.value_usd, le.stated, le.reports]
-        query = self._filtered(columns, type, actor, recipient, statuses, since, until)
+        columns = [le.id, le.family, le.type, le.status, le.date_start, le.date_end, le.date_precision,
+                   le.actor_codes, le.recipient_codes, le.category, le.value_eur, le.value_usd, le.stated,
+                   le.reports]
+        query = self._filtered(columns, type, actor, recipient, statuses, since, until, family)
         if types:
             query = query.where(le.type.in_(list(types)))
         with self.store._read() as conn:

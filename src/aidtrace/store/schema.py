@@ -214,12 +214,14 @@ ledger_events = Table(
     metadata,
     Column("id", ID, primary_key=True),
     Column("component", ID, nullable=False),  # reports linked by blocking keys; re-merged together
+    Column("family", String(64), nullable=False, server_default=""),  # merge family: aid, CONSULT:phone, ...
     Column("type", String(16), nullable=False),
     Column("types", Text, nullable=False),  # " AGREE AID " every type of its reports
     Column("mode", String(32)),
     Column("status", String(16)),
     Column("date_start", String(32)),
     Column("date_end", String(32)),
+    Column("date_precision", String(16)),
     Column("actor_codes", Text, nullable=False),
     Column("recipient_codes", Text, nullable=False),
     Column("category", String(64), nullable=False),
@@ -234,6 +236,7 @@ ledger_events = Table(
     Index("ix_ledger_events_date_start", "date_start"),
     Index("ix_ledger_events_type", "type"),
     Index("ix_ledger_events_status", "status"),
+    Index("ix_ledger_events_family", "family"),
 )
 
 ledger_members = Table(
