@@ -96,6 +96,8 @@ class EventFormat(StrEnum):
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
+    plover = "plover"
 
 
 class LedgerFormat(StrEnum):
@@ -445,31 +447,23 @@ def claims(db: DbOption = None,
         out().print(claims_table(records))
 
 
-@app.command(epilog="Example: aidtrace export --db aidtrace.db --format jsonl -o events.jsonl")
+@app.command(epilog="Example: aidtrace export --db aidtrace.db --format parquet --ledger -o ledger.parquet")
 def export(
-    output: Annotated[str, typer.Option("-o", "--output", help="file to write, or - for stdout")],
+    output: Annotated[str, typer.Option("-o", "--output", help="file to write, or - for stdout (not parquet)")],
     db: DbOption = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.jsonl,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="jsonl (CONTRACT.md), csv, parquet, or plover "
+                                                               "(PLOVER/POLECAT-style JSON)")] = ExportFormat.jsonl,
+    ledger_records: Annotated[bool, typer.Option("--ledger", help="export ledger events instead of "
+                                                                  "per-report events and claims")] = False,
 ) -> None:
-    """Export every current event and claim as CONTRACT.md records."""
-    with handled(), open_store(db) as store:
-        if output == "-":
-            count = pipeline.export(store, sys.stdout, fmt.value)
-        else:
-            with _writable(output) as fh:
-                count = pipeline.export(store, fh, fmt.value)
-    err().print(f"{count} records written to {'stdout' if output == '-' else output}", markup=False)
+    """Export every current event and claim as CONTRACT.md records, or every ledger event.
 
-
-@contextmanager
-def _writable(path: str) -> Iterator[Any]:
-    try:
-        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 (closed below)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot write ({error.strerror}) — check the directory exists "
-                         "and you may write there") from error
-    with fh:
-        yield fh
+    CSV and Parquet are flat, with an evidence file beside them (NAME.evidence.csv/.parquet).
+    """
+    with handled(), ledger_store(db) as store:
+        result = exports.export(store, output, fmt.value, ledger=ledger_records)
+    where = ", ".join(result.files) if result.files else "stdout"
+    err().print(f"{result.records} records written to {where}", markup=False)
 
 
 @app.command(epilog='Example: aidtrace code "Germany will deliver 20 Leopard tanks to Ukraine." --date 2025-07-02')
