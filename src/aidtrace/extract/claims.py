@@ -118,6 +118,12 @@ _COUNT_HINT = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s+(?:million|t
 @lru_cache(maxsize=1)
 def _hint_words() -> re.Pattern[str]:
     """Words that may make an amount a statistic (approximate qualifiers only right before a number)."""
+    alternation = "|".join(sorted((re.escape(w) for w in claim_cue_words()), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
+
+
+def claim_cue_words() -> set[str]:
+    """Words and phrases that may make an amount a statistic (the candidate filter's claim cues)."""
     cues = _cues()
     words = {w for p in (*cues.cumulative, *cues.aggregation) for w in [p]}
     words |= {"since", "between", "total", "according", "alone", "period", "past", "estimated", "as many as"}
@@ -126,16 +132,18 @@ def _hint_words() -> re.Pattern[str]:
               for f in (v, v + "s", v + "ed", v + "ing", v + "es", v + "led", v + "ling")}
     words |= {"reached", "brought", "brings", "bringing", "averaged", "totalled", "totaled", "stood", "rose", "grew"}
     words |= cues.report_verbs | {"has", "have", "had"}
-    alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
+    return words
+
+
+def has_amount_hint(text: str) -> bool:
+    """Whether a text may state an amount: money, or a counted quantity."""
+    return _MONEY_HINT.search(text) is not None or _COUNT_HINT.search(text) is not None
 
 
 def may_hold_claim(text: str) -> bool:
     """Cheap pre-parse test: an amount (money or a counted quantity) and a word that may make it a
     statistic."""
-    if _MONEY_HINT.search(text) is None and _COUNT_HINT.search(text) is None:
-        return False
-    return _hint_words().search(text) is not None
+    return has_amount_hint(text) and _hint_words().search(text) is not None
 
 
 # --------------------------------------------------------------------------- amounts

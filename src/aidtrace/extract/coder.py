@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..model import Claim, DateSpan, Document, Entity, Event, Evidence, Item, Mention, Money, Role
 from ..nlp.pipeline import Sentence
 from . import claims as claim_rules
+from .candidates import is_candidate as candidate_filter
 from .modality import Modality, read_modality
 from .plover import cameo_for, default_status, governor_status
 from .roles import (
@@ -47,7 +48,6 @@ from .triggers import (
     occasion_prep,
     source_phrase,
 )
-from .triggers import is_candidate as triggers_candidate
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -102,8 +102,9 @@ class _Found:
 
 
 def is_candidate(text: str) -> bool:
-    """Whether a sentence must be parsed: it has a trigger word, or may quote a statistic."""
-    return triggers_candidate(text) or claim_rules.may_hold_claim(text)
+    """Whether a sentence must be parsed: it has a trigger word, or may quote a statistic
+    (one automaton of both, ``extract.candidates``)."""
+    return candidate_filter(text)
 
 
 def code_document(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Event], list[Claim]]:

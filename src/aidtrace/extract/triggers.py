@@ -3,8 +3,10 @@
 requires: data/triggers.yaml
 assigns:  ``Trigger`` objects (token, sense) for a parsed sentence; ``is_candidate`` for raw text
 
-The lexicon is loaded once per process. ``is_candidate`` runs before parsing, on surface
-forms only (a regex of word starts), so sentences without any trigger are never parsed.
+The lexicon is loaded once per process. ``candidate_words`` lists every inflected form of
+its triggers; the candidate filter (``extract.candidates``) looks a sentence's words up in
+them before parsing, so sentences without any trigger are never parsed. ``is_candidate`` is
+the same test as a regular expression (the filter's reference).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..cache import cached
 from ..datafiles import load_yaml
 from ..errors import DataFileError
 
@@ -96,7 +99,11 @@ def _split_keys(table: dict[str, Any], path: str) -> dict[str, list[Sense]]:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """The packaged trigger lexicon (parsed once per process)."""
+    """The packaged trigger lexicon, once per process (from the compiled cache, ``aidtrace.cache``)."""
+    return cached("triggers", _build_lexicon)
+
+
+def _build_lexicon() -> Lexicon:
     path = "aidtrace/data/triggers.yaml"
     raw = load_yaml("triggers.yaml")
     nouns = {tuple(k.split()): v for k, v in _split_keys(raw.get("nouns", {}), path).items()}
@@ -150,7 +157,9 @@ def inflections(lemma: str, noun: bool = False) -> set[str]:
     return forms
 
 
-def _candidate_pattern(lex: Lexicon) -> re.Pattern[str]:
+def candidate_words(lex: Lexicon) -> set[str]:
+    """Every word form that makes a sentence a candidate: inflections of the trigger verbs and
+    of the last word of the trigger nouns, and the demand words (see ``extract.candidates``)."""
     words: set[str] = set(_DEMAND_WORDS)
     for lemma_ in lex.verbs:
         words |= inflections(lemma_)
@@ -158,6 +167,11 @@ def _candidate_pattern(lex: Lexicon) -> re.Pattern[str]:
     for key in lex.nouns:
         words |= inflections(key[-1], noun=True)
     words.discard("")
+    return words
+
+
+def _candidate_pattern(lex: Lexicon) -> re.Pattern[str]:
+    words = candidate_words(lex)
     alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
     return re.compile(rf"\b(?:{alternation})\b", re.IGNORECASE)
 
