@@ -677,6 +677,85 @@ def print_totals(result: Any) -> None:
         err().print(note, style="dim", markup=False, soft_wrap=True)
 
 
+reconcile_app = typer.Typer(help="Compare the ledger with other trackers.", no_args_is_help=True,
+                            epilog="Example: aidtrace reconcile kiel ../shared/data/kiel_ust_r29 --db aidtrace.db")
+app.add_typer(reconcile_app, name="reconcile")
+
+
+def bn(value: float | None) -> str:
+    """EUR amounts in billions for tables: 1.23."""
+    return "" if value is None else f"{value / 1e9:,.2f}"
+
+
+def pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.0%}"
+
+
+@reconcile_app.command("kiel", epilog="Example: aidtrace reconcile kiel ../shared/data/kiel_ust_r29 --db aidtrace.db "
+                                      "--format jsonl")
+def reconcile_kiel(
+    path: Annotated[str, typer.Argument(help="folder of the Kiel tracker's website tables (and/or its .xlsx), "
+                                             "or the .xlsx file")],
+    db: DbOption = None, since: SinceOption = None, until: UntilOption = None,
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+) -> None:
+    """Compare the ledger's aid to Ukraine with the Kiel Ukraine Support Tracker, per donor and month,
+    and check the figures articles quote against Kiel's own and the ledger's."""
+    from .ledger import LedgerFilter
+    from .ledger.kiel import read_kiel
+    from .ledger.reconcile import reconcile_kiel as compare
+
+    with handled():
+        kiel = read_kiel(path)
+        with ledger_store(db) as store:
+            result = compare(store, kiel, LedgerFilter(since=since, until=until))
+    if fmt is ListFormat.jsonl:
+        echo_jsonl(result.to_records())
+        return
+    print_reconciliation(result)
+
+
+def print_reconciliation(result: Any) -> None:
+    """Summary, donors, months (where the ledger has events) and claims."""
+    s, console = result.summary, out()
+    console.print(cell(f"Kiel Ukraine Support Tracker, release {result.release or '?'} ({result.source}); "
+                       f"{result.first_month}..{result.last_month}; ledger: aid to Ukraine"), style="bold")
+    console.print(cell(f"Kiel allocated EUR {bn(s['kiel_allocated_eur'])} bn; ledger EUR {bn(s['ledger_eur'])} bn "
+                       f"({pct(s['coverage'])}) in {s['ledger_events']} ledger events "
+                       f"(+{s['ledger_events_outside_kiel_period']} outside Kiel's period); donors in both "
+                       f"{s['donors_in_both']}, only Kiel {s['donors_only_in_kiel']}, only ledger "
+                       f"{s['donors_only_in_ledger']}"))
+    donors = Table(box=box.SIMPLE_HEAD, title="per donor (EUR bn)", title_justify="left")
+    for header in ("donor", "", "Kiel allocated", "Kiel military", "Kiel committed", "ledger", "coverage",
+                   "ledger events", "no value", "Kiel months", "matched", "gaps", "ledger only"):
+        donors.add_column(header, justify="left" if header in ("donor", "") else "right", no_wrap=header == "")
+    for d in result.donors:
+        donors.add_row(cell(d.donor), cell(d.name, 22), bn(d.kiel_allocated_eur), bn(d.kiel_military_eur),
+                       bn(d.kiel_committed_eur), bn(d.ledger_eur), pct(d.coverage), str(d.ledger_events),
+                       str(d.ledger_without_value), str(d.kiel_months), str(len(d.matched_months)),
+                       str(len(d.gap_months)), cell(", ".join(d.ledger_only_months), 30))
+    console.print(donors)
+    active = [m for m in result.months if m.ledger_events]
+    if active:
+        months = Table(box=box.SIMPLE_HEAD, title="months with ledger events (EUR bn)", title_justify="left")
+        for header in ("month", "Kiel allocated", "Kiel military", "Kiel donors", "ledger", "ledger events",
+                       "ledger donors"):
+            months.add_column(header, justify="left" if header == "month" else "right")
+        for m in active:
+            months.add_row(m.month, bn(m.kiel_allocated_eur), bn(m.kiel_military_eur), str(m.kiel_donors),
+                           bn(m.ledger_eur), str(m.ledger_events), str(m.ledger_donors))
+        console.print(months)
+    if result.claims:
+        claims = listing("subject", "measure", "period", "claimed", "Kiel", "claimed/Kiel", "ledger", "note")
+        for c in result.claims:
+            claims.add_row(cell(c.subject, 12), c.measure, f"{c.period_start}..{c.period_end}", bn(c.claimed_eur),
+                           bn(c.kiel_eur), pct(c.kiel_ratio), bn(c.ledger_eur), cell(c.note or c.sentence))
+        console.print(claims)
+    if result.skipped:
+        err().print(f"{result.skipped} Kiel row(s) skipped: {plain('; '.join(result.problems))}", style="yellow",
+                    markup=False, soft_wrap=True)
+
+
 @app.command(epilog="Example: aidtrace why L3f9a0c2b1d4 --db aidtrace.db")
 def why(
     ref: Annotated[str, typer.Argument(help="a ledger id (or the id of one of its per-report events)")],
