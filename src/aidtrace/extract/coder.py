@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from copy import copy
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,7 @@ class _Found:
     anaphoric: bool = False  # "their conversation": refers back to an event already reported
     sense_type: str = ""  # the trigger's own type, before the coding rules (future AID -> AGREE)
     additive: bool = False  # "also", "another": a further event, never a restatement
+    pledge: bool = False  # a pledge word (pledge, promise): aid to come, whatever its type
     clause_span: tuple[int, int] | None = None  # what the trigger acts on, in sentence offsets
     clause: set[int] = field(default_factory=set)  # tokens of a demanded clause (coded as its content)
 
@@ -278,13 +279,18 @@ def _argument_tokens(trig: Trigger) -> set[int]:
     # a relative or adverbial clause inside an argument is a clause of its own ("Trump, who met ...")
     for i in sorted(out):
         tok = trig.token.doc[i]
-        if tok.dep_ in SEPARATE_CLAUSES and tok.pos_ in ("VERB", "AUX"):
+        if tok.dep_ in SEPARATE_CLAUSES and tok.pos_ in ("VERB", "AUX") and not _infinitival(tok):
             out -= {t.i for t in tok.subtree}
     if trig.kind == "verb":  # "summoned the envoy to discuss ...": the purpose is part of the event
         for child in trig.token.children:
             if child.dep_ == "advcl" and any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
                 out |= {t.i for t in child.subtree}
     return out
+
+
+def _infinitival(verb: Token) -> bool:
+    """"an initiative to supply Ukraine": a purpose, part of the phrase it belongs to."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _outermost(triggers: list[Trigger]) -> list[Trigger]:
@@ -304,7 +310,13 @@ def _elaborates(trig: Trigger, triggers: list[Trigger]) -> bool:
     """A participle clause adding detail to an event of the same type ("shelled the city,
     killing 20 people") is part of that event, not a second one."""
     tok = trig.token
-    if trig.kind != "verb" or tok.dep_ != "advcl" or tok.tag_ != "VBG":
+    if trig.kind != "verb" or tok.tag_ != "VBG":
+        return False
+    if tok.dep_ == "pcomp" and tok.head.lower_ == "by":  # "will increase its support by supplying arms"
+        verb = tok.head.head
+        return any(t is not trig and (t.token.i == verb.i or (t.governor is not None and t.governor.i == verb.i))
+                   for t in triggers)
+    if tok.dep_ != "advcl":
         return False
     return any(t.token.i == tok.head.i and t.sense.type == trig.sense.type for t in triggers)
 
@@ -322,8 +334,8 @@ def _roles(mentions: list[Mention]) -> list[Role]:
 
 def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger) -> _Found | None:
     mod = read_modality(trig)
-    if trig.kind == "noun" and occasion_prep(trig.token) in LATER_PREPS and mod.modality == "asserted":
-        mod.modality = "future"  # "ahead of talks with X": the talks are still to come
+    if trig.kind == "noun" and occasion_prep(trig.token):
+        mod = _occasion_modality(trig, mod)
     if mod.modality not in KEPT_MODALITIES:
         return None
     actors, how = actor_mentions(trig, ctx)
@@ -343,6 +355,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors and trig.sense.type in AID_SENSES:
         actors, owners = _relational_subject(trig, ctx)  # "Ukraine's allies pledged ..."
         how = "relational" if actors else how
+    if trig.sense.official:  # a journey makes a visit when an official or a government travels
+        actors = [m for m in actors if m.entity.kind in ("person", "institution", "igo")
+                  or {"GOV", "DIP"} & set(m.entity.sector)]
     if not actors:
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
@@ -351,8 +366,10 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         actors = [m for m in _with_country(actors, ctx, sent, recipients) if m.entity.country or m.entity.org]
     if not actors:  # a person the dictionary cannot place gives no codable event
         return None
+    orgs = {a.entity.org for a in actors if a.entity.org}
+    recipients = [m for m in recipients if not (m.entity.org and m.entity.org in orgs)]
     own = {a.entity.country for a in actors if a.entity.country}
-    if len(own) > 1 or trig.sense.type in OUTWARD_TYPES:
+    if len(own) > 1 or trig.sense.type in OUTWARD_TYPES or trig.sense.future:
         # a party of a joint action, or the giver of aid, is not also its recipient
         recipients = [m for m in recipients if m.entity.country not in own or not m.entity.country]
     forum = False
@@ -406,7 +423,8 @@ def _make_found(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigg
     _attach_details(event, doc, sent, clause, trig, mod)
     anaphoric = trig.kind == "noun" and how == "context"
     return _Found(event, (trig.sense.type, trig.sense.mode, *_merge_key(event)), lemma(trig.token), anaphoric,
-                  sense_type=trig.sense.type, additive=_additive(trig), clause_span=_acts_on(trig))
+                  sense_type=trig.sense.type, additive=_additive(trig), clause_span=_acts_on(trig),
+                  pledge=trig.sense.future)
 
 
 def _acts_on(trig: Trigger) -> tuple[int, int] | None:
@@ -421,11 +439,26 @@ def _acts_on(trig: Trigger) -> tuple[int, int] | None:
 
 
 def _additive(trig: Trigger) -> bool:
-    """The trigger's clause says the event comes on top of another ("also", "another")."""
+    """The statement says its event comes on top of one already told ("Britain also said it would
+    fund ...", "separately, ..."): the verb's own modifiers, or those of the verb it depends on.
+    "an additional Patriot system" describes the goods, not the statement."""
     head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
     words = load_lexicon().additive_words
-    return any(t.lower_ in words for t in head.subtree) or any(
-        c.lower_ in words for c in head.head.children if head.dep_ in ("xcomp", "ccomp"))
+    verbs = [head] + ([head.head] if head.dep_ in ("xcomp", "ccomp") else [])
+    return any(c.dep_ in ("advmod", "npadvmod") and c.lower_ in words for v in verbs for c in v.children)
+
+
+def _occasion_modality(trig: Trigger, mod: Modality) -> Modality:
+    """A meeting round a clause happened when the clause says so: "at the meeting, allies pledged
+    ..." is a past meeting though pledging looks ahead; "ahead of talks" puts them later."""
+    if occasion_prep(trig.token) in LATER_PREPS:
+        return Modality(mod.negated, "future", "occasion ahead")
+    if trig.governor is None:
+        return mod
+    clause = read_modality(Trigger(trig.governor, trig.sense, "verb", trig.governor.i))
+    if clause.modality == "future" and clause.reason.startswith(("intent", "pledge")):
+        return Modality(mod.negated, "asserted", "occasion of an intention")
+    return Modality(mod.negated, clause.modality, "occasion")
 
 
 def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors: list[Mention],
@@ -446,7 +479,7 @@ def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors:
     parties = [(m, dictionary.forum_parties(m.entity.org, on) if m.entity.org else []) for m in named]
     if any(found for _, found in parties):
         members = [Mention(m.start, m.end, m.text, e, how="forum") for m, found in parties for e in found]
-        others = [m for m, found in parties if not found]
+        others = [m for m, found in parties if not found and m in actors]
         everyone = _distinct_parties(members + others)
         return everyone, [], True
     place = _meeting_place(trig, ctx)
@@ -476,6 +509,8 @@ def _code_converse(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tr
         receivers = [m for m in subject if m not in givers and (m.entity.country or m.entity.org)]
     own = _codes_of(givers)
     receivers = [m for m in receivers if m.entity.country not in own]
+    if not receivers and not trig.sense.subject:
+        return None  # a purchase by someone unnamed says nothing codable
     return _build_event(doc, sent, ctx, trig, mod, givers, receivers, "source")
 
 
@@ -879,14 +914,40 @@ def _merge_key(event: Event) -> tuple[object, ...]:
 
 
 def _same_value(a: Money | None, b: Money | None) -> bool:
-    return a is None or b is None or (a.currency == b.currency and abs(a.amount - b.amount) <= 0.01 * a.amount)
+    """Amounts that do not conflict: one missing, or equal in some currency they state
+    ("13 billion kronor (USD 1.23 billion)" and "$1.23 billion"), or within 5% once converted."""
+    if a is None or b is None:
+        return True
+    return _equal_value(a, b)
+
+
+def _equal_value(a: Money, b: Money) -> bool:
+    for x in (a, *a.equivalents):
+        for y in (b, *b.equivalents):
+            if x.currency == y.currency and abs(x.amount - y.amount) <= 0.01 * max(x.amount, 1.0):
+                return True
+    if a.eur and b.eur:
+        return abs(a.eur - b.eur) <= 0.05 * max(a.eur, b.eur)
+    return False
+
+
+# Two reports of one decision may date it a few days apart ("decided yesterday", "announced on
+# Tuesday"): restatements within this many days of each other agree.
+RESTATEMENT_DAYS = 3
 
 
 def _same_time(a: DateSpan | None, b: DateSpan | None) -> bool:
-    """Dates that both come from the text must overlap; a default (publication) date fits any."""
+    """Dates that both come from the text must overlap, give or take a few days; a default
+    (publication) date fits any."""
     if a is None or b is None or not (a.text and b.text and a.start and b.start):
         return True
-    return (a.start or "") <= (b.end or b.start or "") and (b.start or "") <= (a.end or a.start or "")
+    slack = timedelta(days=RESTATEMENT_DAYS)
+    try:
+        a0, a1 = date.fromisoformat(a.start[:10]), date.fromisoformat((a.end or a.start)[:10])
+        b0, b1 = date.fromisoformat(b.start[:10]), date.fromisoformat((b.end or b.start)[:10])
+    except ValueError:
+        return (a.start or "") <= (b.end or b.start or "") and (b.start or "") <= (a.end or a.start or "")
+    return a0 - slack <= b1 and b0 - slack <= a1
 
 
 def _merge_into(events: list[_Found], new: _Found) -> _Found | None:
@@ -895,14 +956,17 @@ def _merge_into(events: list[_Found], new: _Found) -> _Found | None:
     for old in events:
         restated = old.lemma == new.lemma or new.anaphoric
         same = (restated and old.key == new.key) or _restatement(old, new)
-        if same and _same_value(old.event.value, new.event.value) and _same_time(old.event.date, new.event.date) \
-                and _same_items(old.event.items, new.event.items):
+        valued = old.event.value is not None and new.event.value is not None
+        if same and _same_value(old.event.value, new.event.value) and _same_items(old.event.items, new.event.items) \
+                and (valued or _same_time(old.event.date, new.event.date)):
             _fold(old.event, new.event)
             return old
     events.append(new)
     return None
 
 
+# Classes of statement that can report one deal in different words.
+DEAL_CLASSES = {"aid", "agreement", "cooperation"}
 # An event stated this near the top of an article is its headline or lede.
 HEADLINE_CHARS = 300
 # Event types that restate one another when the parties agree: a pledge reported as "will
@@ -920,21 +984,25 @@ def _restatement_class(found: _Found) -> str | None:
         return RESTATEMENT_CLASSES.get(found.sense_type)
     if "military" not in event.context:
         return None  # an agreement of any other kind is not an aid pledge
-    return "cooperation" if not event.recipient and len(event.actor) > 1 else "aid"
+    return "aid" if found.pledge else "agreement"  # "pledged aid" / "agreed" or "signed a deal"
 
 
 def _restatement(old_found: _Found, new_found: _Found) -> bool:
     """Two events of one document that report the same thing in other words: the same class
     of event (aid, cooperation, meeting, halt), the same parties, the same negation, and a sign
     that it is the same: the earlier one is the headline, or they share a stated detail."""
-    cls = _restatement_class(old_found)
+    cls, other = _restatement_class(old_found), _restatement_class(new_found)
     old, new = old_found.event, new_found.event
-    if new_found.additive:
+    if new_found.additive or cls is None or other is None or old.negated != new.negated:
         return False
-    if cls is None or cls != _restatement_class(new_found) or old.negated != new.negated:
-        return False
+    if cls != other:
+        # a sale pledged and the contract signed, a deal agreed and the joint production it sets
+        # up: one event when the same parties share a stated detail
+        a = _codes(old.actor) | _codes(old.recipient)
+        return {cls, other} <= DEAL_CLASSES and bool(a) and a == _codes(new.actor) | _codes(new.recipient) \
+            and _shared_detail(old, new)
     a1, r1, a2, r2 = _codes(old.actor), _codes(old.recipient), _codes(new.actor), _codes(new.recipient)
-    if cls in ("meeting", "cooperation"):
+    if cls in ("meeting", "cooperation", "agreement"):
         parties = bool(a1 | r1) and (a1 | r1) == (a2 | r2)
     else:
         parties = a1 == a2 and (r1 == r2 or not r1 or not r2)
@@ -950,14 +1018,15 @@ def _shared_detail(a: Event, b: Event) -> bool:
     """Positive signs that two statements are about one event: the same stated amount, the same
     system or class of equipment, or overlapping dates that both come from the text."""
     if a.value is not None and b.value is not None:
-        return True  # (compatible values are checked by the caller)
-    if a.items and b.items:
-        return True  # (overlapping items are checked by the caller)
-    return bool(a.date and b.date and a.date.text and b.date.text)
+        return _equal_value(a.value, b.value)
+    if [i for i in a.items if i.category] and [i for i in b.items if i.category]:
+        return _same_items(a.items, b.items)
+    return bool(a.date and b.date and a.date.text and b.date.text) and _same_time(a.date, b.date)
 
 
 def _same_items(a: list[Item], b: list[Item]) -> bool:
     """Items of two statements agree when one names none or they share a system or a category."""
+    a, b = [i for i in a if i.category], [i for i in b if i.category]  # "weapons", "equipment": any
     if not a or not b:
         return True
     keys = {k for i in a for k in (i.canonical, i.category) if k}

@@ -117,6 +117,38 @@ def _historical(trigger: Trigger) -> bool:
     return False
 
 
+# Nouns whose to-clause is a plan ("plans to send"): the event is to come; any other noun's
+# to-clause ("ways to support", "possibilities to help") is not a report of anything.
+PLAN_NOUNS = {"plan", "decision", "pledge", "promise", "commitment", "intention", "agreement", "deal",
+              "offer", "proposal", "initiative", "programme", "program", "bid", "move", "order", "request"}
+
+
+def _unrealised(trigger: Trigger) -> str:
+    """A to-clause that is a purpose ("came to Turkey to agree on terms") or that belongs to a noun
+    of possibility ("explore ways to support the army"): nothing is reported as done."""
+    verb = trigger.token if trigger.kind == "verb" else trigger.governor
+    if verb is None or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return ""
+    if verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX"):
+        return "purpose"
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and lemma(verb.head) not in PLAN_NOUNS:
+        return f"possibility ({lemma(verb.head)})"
+    return ""
+
+
+def _expected_of_others(trigger: Trigger) -> str:
+    """"The EU expected Hungary to unblock the tranche": what one party expects, hopes or wants
+    another to do has not happened (one's own plans are future, not this)."""
+    verb = trigger.token if trigger.kind == "verb" else trigger.governor
+    if verb is None or verb.dep_ not in ("xcomp", "ccomp") or verb.head == verb:
+        return ""
+    head = verb.head
+    if lemma(head) not in load_lexicon().expectation_words:
+        return ""
+    other = any(c.dep_ == "dobj" for c in head.children) or any(c.dep_ == "nsubj" for c in verb.children)
+    return f"expected of another ({lemma(head)})" if other else ""
+
+
 def read_modality(trigger: Trigger) -> Modality:
     """Negation and modality of one trigger."""
     start = trigger.token
@@ -127,7 +159,7 @@ def read_modality(trigger: Trigger) -> Modality:
     if _historical(trigger):
         return Modality(negated, "historical", "since-clause")
     reported = speech_head(start) is not None
-    hyp = _hypothetical(chain, reported)
+    hyp = _hypothetical(chain, reported) or _expected_of_others(trigger) or _unrealised(trigger)
     if hyp:
         return Modality(negated, "hypothetical", hyp)
     fut = _future(chain, trigger) or ("going to" if _going_to(chain) else "")

@@ -30,7 +30,7 @@ RECIPIENT_PREPS = {
     "AID": ("to", "for", "into"),
     "CONSULT": ("with", "to", "in", "between"),
     "SANCTION": ("to", "on", "against", "from", "for"),
-    "AGREE": ("with", "to", "for"),
+    "AGREE": ("with", "to", "for", "on"),
     "COOPERATE": ("with", "to", "between"),
     "SUPPORT": ("for", "to", "with", "of"),
     "REQUEST": ("from", "on", "to", "of"),
@@ -225,20 +225,34 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
 
 
 def headline_infinitive(verb: Token) -> bool:
-    """A headline's "X to V" ("UK to send tanks to Ukraine"): the root verb with its own "to"
-    and a noun phrase before it, which announces what X will do."""
-    return verb.dep_ == "ROOT" and verb.tag_ == "VB" and any(
-        c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i for c in verb.children) and any(
-        c.dep_ in ("nsubj", "dep", "npadvmod", "compound") and c.i < verb.i and c.pos_ in ("PROPN", "NOUN")
-        for c in verb.children)
+    """A headline's "X to V" ("UK to send tanks to Ukraine", "Denmark, Sweden, Norway to provide
+    ..."): a verb with its own "to" after a noun phrase that opens the sentence, parsed either as
+    the root with the noun phrase below it, or below the noun phrase taken for the root."""
+    if verb.tag_ != "VB" or not any(c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i for c in verb.children):
+        return False
+    if verb.dep_ == "ROOT":
+        return any(c.dep_ in ("nsubj", "dep", "npadvmod", "compound") and c.i < verb.i
+                   and c.pos_ in ("PROPN", "NOUN") for c in verb.children)
+    head = verb.head
+    return verb.dep_ in ("xcomp", "acl", "relcl") and head.dep_ == "ROOT" and head.pos_ in ("PROPN", "NOUN") \
+        and head.i < verb.i and head.i == head.sent.start
 
 
 def headline_subject(verb: Token) -> Token | None:
     """The X of a headline's "X to V" when the parser did not take it for the subject."""
     if not headline_infinitive(verb) or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         return None
+    if verb.dep_ != "ROOT":
+        return verb.head
     return next((c for c in verb.children if c.dep_ in ("dep", "npadvmod", "compound") and c.i < verb.i
                  and c.pos_ in ("PROPN", "NOUN")), None)
+
+
+def headline_parties(verb: Token, ctx: SentenceContext) -> list[Mention]:
+    """Every party named before a headline's "to" ("Denmark, Sweden, Norway to provide ...")."""
+    to = next(c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to")
+    found = [m for m in ctx.span_mentions(verb.doc[verb.sent.start:to.i]) if m.entity.country or m.entity.org]
+    return found
 
 
 def headline_passive(verb: Token) -> bool:
@@ -306,6 +320,10 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
             return owner, "possessor"
         left = left_subject(verb, ctx)  # "announcing Germany would deliver ...": a lost subject
         return (left, "left") if left else ([], "none")
+    if headline_subject(verb) is subj:
+        found = headline_parties(verb, ctx)
+        if found:
+            return found, "subject"
     found = phrase_mentions(subj, ctx)
     if found:
         return found, "subject"

@@ -59,6 +59,8 @@ class Sense:
     source: bool = False  # (verbs) a "from X" phrase names the giver
     converse: bool = False  # (verbs) the receiving end: the "from" party acts, the subject receives
     prep: str | None = None  # (nouns) the noun must have this preposition ("call for")
+    destination: bool = False  # (verbs) a "to X"/"for X" phrase names where the subject goes
+    official: bool = False  # (verbs) the subject is a person or an institution (checked by the coder)
     party: bool = False  # (verbs) the object or the subject of the to-clause must name a party
     adverb: str | None = None  # (verbs) a modifier of the verb must be a word of this class
 
@@ -80,6 +82,7 @@ class Lexicon:
     hypothetical_words: frozenset[str]
     negation_words: frozenset[str]
     additive_words: frozenset[str] = frozenset()
+    expectation_words: frozenset[str] = frozenset()
     max_noun_len: int = 1
     candidate_re: re.Pattern[str] = field(default=re.compile("(?!)"))
 
@@ -118,6 +121,7 @@ def _build_lexicon() -> Lexicon:
         hypothetical_words=frozenset(mod.get("hypothetical", [])),
         negation_words=frozenset(mod.get("negation", [])),
         additive_words=frozenset(raw.get("additive", [])),
+        expectation_words=frozenset(mod.get("expectation", [])),
         max_noun_len=max((len(k) for k in nouns), default=1),
     )
     lex.candidate_re = _candidate_pattern(lex)
@@ -238,7 +242,9 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
     senses = lex.verbs.get(lemma(tok))
     if not senses:
         return None
-    heads = [t for t in object_tokens(tok) if not _is_modifier(t)]
+    described = {t.i for o in object_tokens(tok) if o.dep_ in ("relcl", "acl") and o.pos_ in ("VERB", "AUX")
+                 for t in o.subtree}
+    heads = [t for t in object_tokens(tok) if not _is_modifier(t) and t.i not in described]
     # the small model leaves some plurals unlemmatised ("euros"): try the bare singular too
     objs = {lemma(t) for t in heads} | {t.text.lower() for t in heads} | {
         t.lower_[:-1] for t in heads if t.lower_.endswith("s") and not t.lower_.endswith("ss")}
@@ -260,6 +266,9 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         if sense.party and not _names_party(tok):
             continue
+        if sense.destination and not any(c.dep_ == "prep" and c.lower_ in ("to", "for") and any(
+                g.dep_ == "pobj" and g.pos_ == "PROPN" for g in c.children) for c in tok.children):
+            continue
         if sense.adverb and not _has_adverb(tok, lex.classes.get(sense.adverb, frozenset())):
             continue
         if sense.complement and not any(c.dep_ in ("xcomp", "ccomp") and any(
@@ -274,7 +283,8 @@ def _names_party(verb: Token) -> bool:
     strike", "told Washington to stop"), not just an activity ("will allow scaling up")."""
     heads = [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")]
     heads += [g for c in verb.children if c.dep_ in ("xcomp", "ccomp") for g in c.children if g.dep_ == "nsubj"]
-    return any(t.pos_ in ("PROPN", "PRON") for h in heads for t in h.subtree)
+    return any(t.pos_ in ("PROPN", "PRON") for h in heads
+               for t in [h, *(c for c in h.children if c.dep_ in ("compound", "poss", "appos"))])
 
 
 def _subject_in(verb: Token, words: frozenset[str]) -> bool:

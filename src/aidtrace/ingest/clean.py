@@ -267,7 +267,7 @@ def parse_dateline(paragraph: str) -> Dateline | None:
     # an unknown bracketed name ("Ukraine (AFU) said") needs a date or dash to be a dateline
     known = bool(agency) and canonical_agency(agency) is not None
     dash = match.group("dash") or match.group("dash_only")
-    marked = bool(dash) and bool(when or place.split(",")[0].isupper())
+    marked = bool(dash) and bool(when or place.split(",")[0].isupper() or _city_and_country(place))
     if agency and not (known or _looks_like_agency(agency)):
         return None
     if not known and not (marked or (agency and when)):
@@ -276,6 +276,20 @@ def parse_dateline(paragraph: str) -> Dateline | None:
     year = int(match.group("year")) if match.group("year") else None
     return Dateline(text=match.group(0).strip(), place=place, month=month, day=day, year=year,
                     agency=agency.strip() if agency else None)
+
+
+def _city_and_country(place: str) -> bool:
+    """"Ramstein, Germany": a place followed by the name of a country."""
+    import pycountry
+
+    _, sep, country = place.partition(", ")
+    if not sep:
+        return False
+    try:
+        pycountry.countries.lookup(country.strip())
+    except LookupError:
+        return False
+    return True
 
 
 def _looks_like_agency(name: str) -> bool:
@@ -298,12 +312,16 @@ def _month_day(when: str) -> tuple[int | None, int | None]:
 
 
 def take_dateline(work: CleanWork) -> CleanWork:
-    """Remove the dateline prefix so the text starts with the lede; keep it parsed."""
-    if work.paragraphs and (dateline := parse_dateline(work.paragraphs[0])):
-        work.result.dateline = dateline
-        work.drop("dateline", dateline.text)
-        rest = work.paragraphs[0][len(dateline.text):].lstrip(" -–—:")
-        work.paragraphs[0:1] = [rest] if rest else []
+    """Remove the dateline prefix so the lede starts with its first word; keep it parsed. The
+    dateline opens the first paragraph, or the second when a headline comes first."""
+    first = 1 if len(work.paragraphs) > 1 and is_title_like(work.paragraphs[0]) else 0
+    for index in dict.fromkeys((0, first)):
+        if index < len(work.paragraphs) and (dateline := parse_dateline(work.paragraphs[index])):
+            work.result.dateline = dateline
+            work.drop("dateline", dateline.text)
+            rest = work.paragraphs[index][len(dateline.text):].lstrip(" -–—:")
+            work.paragraphs[index:index + 1] = [rest] if rest else []
+            break
     return work
 
 
