@@ -192,7 +192,38 @@ def sentence_amounts(sent: Sentence, published: object = None) -> list[Amount]:
             out.append(Amount(money.start, money.end, money, _phrase_head(toks)))
             taken.update(t.i for t in toks)
     out.extend(_quantities(span, taken))
+    out.extend(_shares(span, taken))
     return sorted(out, key=lambda a: a.start)
+
+
+PERCENT_WORDS = {"percent", "per cent", "%", "pct"}
+
+
+def _shares(span: Span, taken: set[int]) -> list[Amount]:
+    """Shares of something ("12 percent of its howitzers", "44% of this aid"): always statistics."""
+    from .money import parse_number
+
+    out = []
+    for tok in span:
+        if tok.i in taken or tok.lower_ not in PERCENT_WORDS:
+            continue
+        number = next((c for c in tok.children if c.dep_ in ("nummod", "quantmod", "compound") and _is_number(c)),
+                      None)
+        if number is None and tok.i > span.start and _is_number(tok.doc[tok.i - 1]):
+            number = tok.doc[tok.i - 1]
+        share_of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None) or next(
+            (c for t in tok.children if t.lower_ == "each" for c in t.children if c.dep_ == "prep"), None)
+        if number is None or share_of is None:
+            continue
+        value = parse_number(number.text.replace(",", ""))
+        if value is None:
+            continue
+        base = span[0].idx
+        text = span.doc.text[number.idx:tok.idx + len(tok.text)]
+        out.append(Amount(number.idx - base, tok.idx + len(tok.text) - base,
+                          Quantity(value, "percent", text, False), tok))
+        taken.update((number.i, tok.i))
+    return out
 
 
 def _quantities(span: Span, taken: set[int]) -> list[Amount]:
@@ -490,6 +521,8 @@ def claim_reason(amount: Amount, sent: Sentence, times: list[DateSpan], publishe
         return "yearly figure"
     if isinstance(amount.value, Quantity) and _estimate(amount, sent, head):
         return "estimate"
+    if isinstance(amount.value, Quantity) and amount.value.unit == "percent":
+        return "share"
     if publisher is not None and not occasion:
         return "published"
     return None
@@ -627,7 +660,7 @@ class SentenceClaims:
 
 def _measure(text: str, value: Money | Quantity) -> str:
     if isinstance(value, Quantity):
-        return f"{value.unit}_total"
+        return "share" if value.unit == "percent" else f"{value.unit}_total"
     for name, pattern in MEASURES:
         if pattern.search(text):
             return name

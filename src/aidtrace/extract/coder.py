@@ -12,6 +12,7 @@ Events restated in the same document are merged, the first statement kept as evi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -69,6 +70,8 @@ SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
 # is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
                   "THREATEN", "ACCUSE"}
+# Verbs whose subject receives what their noun names ("Kyiv received a shipment from ...").
+RECEIVING_VERBS = {"receive", "get", "obtain", "accept", "take", "await", "welcome"}
 # Verbal events addressed to someone: with no addressee named, the party met on the occasion.
 ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN"}
 # Trigger types whose giver may be an unnamed group defined by whom it backs ("Ukraine's allies").
@@ -139,6 +142,14 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
     if doc.published_precision in ("month", "year"):
         _coarse_relative_dates(doc, out)
     return out, claims
+
+
+def _one_sided_agreement(trig: Trigger, etype: str | None, actors: list[Mention], recipients: list[Mention],
+                         context: list[str]) -> bool:
+    """"the military push agreed by the security cabinet": agreeing with no other party is a
+    government's own decision, not an AGREE between parties (pledges and joint plans aside)."""
+    return etype == "AGREE" and trig.sense.type == "AGREE" and not trig.sense.future \
+        and not trig.sense.reciprocal and not recipients and len(_codes_of(actors)) <= 1 and "military" in context
 
 
 def _dated(doc: Document) -> Document:
@@ -341,6 +352,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     actors, how = actor_mentions(trig, ctx)
     if trig.sense.converse:
         return _code_converse(doc, sent, ctx, trig, mod, actors)
+    if trig.kind == "noun" and trig.governor is not None and lemma(trig.governor) in RECEIVING_VERBS \
+            and trig.sense.type in ("AID", "SANCTION"):
+        return _code_received(doc, sent, ctx, trig, mod, actors)  # "Russia received shipments from Iran"
     if not actors:
         actors = _fallback_actor(trig, ctx, doc)
         how = "context" if actors else how
@@ -385,6 +399,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         mode = "multilateral"
     if etype == "CONSULT" and not recipients and _single_state(actors):
         return None  # "met with resistance", "his meetings": a meeting needs a second party
+    if etype in ("AID", "AGREE") and not recipients:
+        recipients = _beneficiary(trig, ctx, actors)  # "agree on EUR 5 bn military aid for Ukraine"
     if etype in ADDRESSEE_TYPES and (not recipients or _codes_of(recipients) <= _codes_of(actors)):
         # "in a call with X, Y pointed out the need for air defence for Ukraine": said to X
         recipients = _occasion_partner(trig, ctx, actors) or recipients
@@ -406,11 +422,13 @@ def _build_event(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trig
 
 def _make_found(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
                 coding: tuple[str | None, str | None, str | None], actors: list[Mention],
-                recipients: list[Mention], how: str) -> _Found:
+                recipients: list[Mention], how: str) -> _Found | None:
     etype, mode, status = coding
     assert etype is not None
     clause = _clause_span(trig)
     context = _context(trig, clause, etype)
+    if _one_sided_agreement(trig, etype, actors, recipients, context):
+        return None
     evidence = Evidence(sent.text, sent.start, sent.end, trig.text)
     event = Event(
         document_id=doc.id, type=etype, mode=mode, context=context,
@@ -493,6 +511,21 @@ def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors:
 DEAL_PREPS = ("with", "between", "from", "among")
 
 
+def _code_received(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
+                   subject: list[Mention]) -> _Found | None:
+    """An aid noun carried by a verb of receiving: the subject receives, the "from" party gives;
+    with no giver named there is no codable event."""
+    assert trig.governor is not None
+    source = source_phrase(trig.governor) or next(
+        (g for c in trig.token.children if c.dep_ == "prep" and c.lower_ == "from"
+         for g in c.children if g.dep_ == "pobj"), None)
+    givers = [m for m in phrase_mentions(source, ctx) if m.entity.country or m.entity.org] if source else []
+    receivers = [m for m in subject if m not in givers and m.entity.country not in _codes_of(givers)]
+    if not givers or not receivers:
+        return None
+    return _build_event(doc, sent, ctx, trig, mod, givers, receivers, "source")
+
+
 def _code_converse(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
                    subject: list[Mention]) -> _Found | None:
     """Aid from the receiving end: the "from" party gives; the subject receives ("Kyiv took delivery
@@ -542,6 +575,20 @@ def _deal_parties(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
                 out.extend(m for m in phrase_mentions(pobj, ctx) if (m.entity.country or m.entity.org)
                            and m not in out)
     return out
+
+
+def _beneficiary(trig: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:
+    """The party an agreed or approved aid is for, named deep in what was agreed ("agreed on a
+    package of military aid for Ukraine")."""
+    own = _codes_of(actors)
+    words = object_tokens(trig.token) if trig.kind == "verb" else list(trig.token.subtree)
+    for prep in (t for t in words if t.dep_ == "prep" and t.lower_ in ("for", "to")):
+        for pobj in (g for g in prep.children if g.dep_ == "pobj"):
+            found = [m for m in phrase_mentions(pobj, ctx, strict=True) if m.entity.country
+                     and m.entity.country not in own]
+            if found:
+                return found
+    return []
 
 
 def _occasion_partner(trig: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:
@@ -796,6 +843,17 @@ def _confidence(how: str, has_recipient: bool, mod: Modality) -> float:
     return min(1.0, base + (0.1 if has_recipient else 0.0) - (0.1 if mod.modality != "asserted" else 0.0))
 
 
+def _within_tokens(offset: tuple[int, int], tokens: Iterable[Token]) -> bool:
+    toks = list(tokens)
+    return bool(toks) and toks[0].idx <= offset[0] < toks[-1].idx + len(toks[-1].text)
+
+
+def _publication(doc: Document) -> DateSpan:
+    from .when import publication_span
+
+    return publication_span(doc.published, doc.published_precision)
+
+
 def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[int, int],
                     trig: Trigger, mod: Modality) -> None:
     """Date, value and items found inside the trigger's clause."""
@@ -803,9 +861,20 @@ def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[i
 
     future = mod.modality == "future"
     times = _times(sent.text, doc.published, future)
+    if trig.kind == "noun" and occasion_prep(trig.token) and trig.governor is not None:
+        # a meeting round a clause: its own words date it, or the clause's, never what the
+        # clause is about ("at the summit, leaders agreed to provide aid next year")
+        about = {t.i for t in object_tokens(trig.governor)} - {t.i for t in trig.token.subtree}
+        times = [t for t in times if t.offset and not any(
+            tok.i in about for tok in trig.token.sent if tok.idx <= t.offset[0] < tok.idx + len(tok.text))]
+        own = [t for t in times if t.offset and _within_tokens(t.offset, trig.token.subtree)]
+        clause = (0, len(sent.text)) if not own else clause
+        times = own or times
     inside = [t for t in times if t.offset and clause[0] <= t.offset[0] < clause[1]]
     if inside:
         event.date = _nearest(inside, trig)
+    elif trig.kind == "noun" and occasion_prep(trig.token):
+        event.date = _publication(doc)
     else:
         speech = _speech_span(trig)
         event.date = event_date(sent.text, doc.published, doc.published_precision, future=future,

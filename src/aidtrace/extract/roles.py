@@ -213,6 +213,8 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             controller = next((c for c in verb.head.children if c.dep_ in ("dobj", "dative")), None)
             if controller is not None and lemma(verb.head) not in SUBJECT_CONTROL:
                 return controller, passive
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ not in ("to",) for c in verb.children):
+            break  # "after Niger suspended ...": a subordinate clause never borrows the main subject
         if verb.dep_ in ("xcomp", "conj", "advcl", "pcomp") and verb.head != verb:
             verb = verb.head
             while verb.pos_ == "ADP" and verb.head != verb:  # "resorted to throwing": over the preposition
