@@ -397,6 +397,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         etype, mode, status = "COOPERATE", None, "ongoing"  # "French and Egyptian warships held war games"
     if forum and etype == "CONSULT":
         mode = "multilateral"
+    elif etype in ("CONSULT", "AGREE") and trig.sense.type == "CONSULT":
+        mode = _meeting_mode(trig, ctx, actors, recipients, mode)
     if etype == "CONSULT" and not recipients and _single_state(actors):
         return None  # "met with resistance", "his meetings": a meeting needs a second party
     if etype in ("AID", "AGREE") and not recipients:
@@ -505,6 +507,21 @@ def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors:
     if place and place in own and place not in hosts and recipients:
         return recipients, actors, False
     return actors, recipients, False
+
+
+def _meeting_mode(trig: Trigger, ctx: SentenceContext, actors: list[Mention], recipients: list[Mention],
+                  mode: str | None) -> str | None:
+    """A meeting of one organisation's members is multilateral; one held in the country of the
+    party met is a visit to it."""
+    if mode:
+        return mode
+    parties = actors + recipients
+    if parties and all(m.entity.org and not m.entity.country for m in parties):
+        return "multilateral"
+    place = _meeting_place(trig, ctx)
+    if place and place in _codes_of(recipients) and place not in _codes_of(actors):
+        return "visit"
+    return mode
 
 
 # Prepositions naming the other side of a deal ("a contract with X", "to buy tanks from X").
@@ -789,19 +806,64 @@ def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors
     conditional = any(c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ == "unless" for g in c.children)
                       for c in trig.token.children)
     if mod.modality == "future" and (conditional or etype in FUTURE_TO_THREATEN) and sense.status != "halted":
-        return "THREATEN", None, None
+        return "THREATEN", None, "planned" if etype == "SANCTION" else None
     if mod.modality == "future" and etype in FUTURE_TO_AGREE:
-        status = "pledged" if sense.future and etype == "AID" else ("planned" if etype != "AGREE" else status)
-        etype, mode = "AGREE", None
+        # aid still to come is pledged (a sale agreed stays approved); other cooperation planned
+        status = (sense.status if sense.status == "approved" else "pledged") if etype == "AID" else "planned"
+        etype, mode = "AGREE", mode if etype == "CONSULT" else None
+    elif etype == "AID" and _progressive(trig):
+        status = "announced"  # "Biden is providing Ukraine with a new munition"
     if etype == "AGREE" and sense.future and not sense.status:
         status = "pledged"  # "promised", "committed", "earmarked"
+    if etype == "AGREE" and sense.type == "AGREE" and _agrees_to_aid(trig):
+        status = "pledged"  # "agreed to send 31 tanks"
+    if etype == "AGREE" and sense.reciprocal and status == "completed" and _intent_only(trig):
+        status = "planned"  # "signed a letter of intent to purchase", "an agreement to begin production"
+    if etype == "AGREE" and mod.modality == "future" and status in ("approved", "completed"):
+        status = "planned"  # "will formalize the agreements tomorrow"
     if etype == "AGREE" and status is None:
         status = "planned" if mod.modality == "future" else "approved"
     if etype == "COOPERATE" and not recipients and len(actors) < 2:
         etype, mode, status = "AGREE", None, status or "planned"
-    if etype not in ("AID", "COOPERATE", "AGREE", "SANCTION"):
+    if etype in ("REJECT", "REQUEST") and _about_aid(trig):
+        mode = "assist"  # "declined to approve the package", "asked for air defence"
+        status = "denied" if etype == "REJECT" else "requested"
+    if etype not in ("AID", "COOPERATE", "AGREE", "SANCTION", "THREATEN", "REJECT", "REQUEST"):
         status = None
     return etype, mode, status
+
+
+def _progressive(trig: Trigger) -> bool:
+    tok = trig.token
+    return trig.kind == "verb" and tok.tag_ == "VBG" and any(
+        c.dep_ == "aux" and lemma(c) == "be" for c in tok.children)
+
+
+def _agrees_to_aid(trig: Trigger) -> bool:
+    """"agreed to send tanks": an agreement whose content is aid is a pledge."""
+    lex = load_lexicon()
+    for comp in (c for c in trig.token.children if c.dep_ in ("xcomp", "ccomp")):
+        if any(s.type == "AID" for s in lex.verbs.get(lemma(comp), [])):
+            return True
+    return False
+
+
+def _intent_only(trig: Trigger) -> bool:
+    """A signed document that only states an intention ("a letter of intent", "an agreement to
+    begin joint production")."""
+    for obj in (t for t in object_tokens(trig.token) if t.dep_ in ("dobj", "nsubjpass", "pobj")):
+        if any(t.lower_ in ("intent", "intention", "intentions") for t in obj.subtree):
+            return True
+        if any(c.dep_ in ("acl", "relcl") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+               for c in obj.children):
+            return True
+    return False
+
+
+def _about_aid(trig: Trigger) -> bool:
+    lex = load_lexicon()
+    words = lex.classes.get("aid", frozenset()) | lex.classes.get("military", frozenset())
+    return any(lemma(t) in words for t in _own_words(trig) if t is not trig.token)
 
 
 def _clause_span(trig: Trigger) -> tuple[int, int]:
@@ -843,6 +905,29 @@ def _confidence(how: str, has_recipient: bool, mod: Modality) -> float:
     return min(1.0, base + (0.1 if has_recipient else 0.0) - (0.1 if mod.modality != "asserted" else 0.0))
 
 
+def _elsewhere(time: DateSpan, trig: Trigger) -> bool:
+    """A time expression that dates something else: inside a relative clause that does not hold
+    the trigger ("Scholz, who faces elections in February"), or inside what an agreement or pledge
+    is about ("agreed to allocate EUR 40 billion in 2025": the agreement is not in 2025)."""
+    if time.offset is None:
+        return False
+    sent = trig.token.sent
+    tok = next((t for t in sent if t.idx - sent.start_char <= time.offset[0] < t.idx - sent.start_char + len(t.text)
+                or t.idx - sent.start_char >= time.offset[0]), None)
+    if tok is None:
+        return False
+    cur = tok
+    while cur.head != cur:
+        if cur == trig.token or (trig.governor is not None and cur == trig.governor):
+            break
+        if cur.dep_ in ("relcl", "acl") and cur.pos_ in ("VERB", "AUX") and trig.token not in cur.subtree:
+            return True
+        if cur.dep_ in ("xcomp", "ccomp") and cur.head == trig.token and trig.sense.type == "AGREE":
+            return True
+        cur = cur.head
+    return False
+
+
 def _within_tokens(offset: tuple[int, int], tokens: Iterable[Token]) -> bool:
     toks = list(tokens)
     return bool(toks) and toks[0].idx <= offset[0] < toks[-1].idx + len(toks[-1].text)
@@ -859,8 +944,9 @@ def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[i
     """Date, value and items found inside the trigger's clause."""
     from .when import event_date
 
-    future = mod.modality == "future"
+    future = mod.modality == "future" and mod.reason != "pledge word"  # "on Tuesday, Belgium pledged"
     times = _times(sent.text, doc.published, future)
+    times = [t for t in times if not _elsewhere(t, trig)]
     if trig.kind == "noun" and occasion_prep(trig.token) and trig.governor is not None:
         # a meeting round a clause: its own words date it, or the clause's, never what the
         # clause is about ("at the summit, leaders agreed to provide aid next year")
@@ -1105,8 +1191,11 @@ def _same_items(a: list[Item], b: list[Item]) -> bool:
 def _fold(keep: Event, extra: Event) -> None:
     keep.evidence.extra.append({"sentence": extra.evidence.sentence, "start": extra.evidence.start,
                                 "end": extra.evidence.end, "trigger": extra.evidence.trigger})
-    keep.value = keep.value or extra.value
-    keep.items = keep.items or extra.items
+    if keep.value is None or (extra.value is not None and extra.value.equivalents and not keep.value.equivalents
+                              and _equal_value(keep.value, extra.value)):
+        keep.value = extra.value  # "1.1 billion euros (£950 million)" is the figure as stated
+    known = {(i.canonical or i.text).lower() for i in keep.items}
+    keep.items = keep.items + [i for i in extra.items if (i.canonical or i.text).lower() not in known]
     keep.recipient = keep.recipient or extra.recipient
     if (keep.date is None or keep.date.text is None) and extra.date is not None and extra.date.text:
         keep.date = extra.date

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Verbs that, governing the trigger, make it an intention ("aims to help").
 INTENT_VERBS = {"plan", "intend", "aim", "expect", "prepare", "hope", "seek", "want", "wish", "propose",
                 "consider", "mull", "weigh", "discuss", "agree", "offer", "pledge", "promise",
-                "vow", "commit", "set", "schedule", "go", "forge", "look", "push", "willing", "ready"}
+                "vow", "commit", "set", "schedule", "go", "forge", "look", "push", "willing", "ready", "move"}
 # In reported speech these are the future of the original statement ("said it would").
 REPORTED_FUTURE_AUX = {"would"}
 OBLIGATION_VERBS = {"have", "need"}

@@ -634,8 +634,15 @@ def find_times(sentence: str, published: date | None, future: bool = False) -> l
             dates without a year resolve forward.
     """
     ctx = _Ctx(published, future)
-    found = _apply_modifiers(_join_ranges(_base_times(sentence, ctx), sentence, ctx), sentence, ctx)
+    base = _base_times(sentence, ctx)
+    if future:  # "since June" looks back even in a sentence about the future
+        past = {f.start: f for f in _base_times(sentence, _Ctx(published, False))}
+        base = [past.get(f.start, f) if _SINCE_BEFORE.search(sentence[:f.start]) else f for f in base]
+    found = _apply_modifiers(_join_ranges(base, sentence, ctx), sentence, ctx)
     return [_to_datespan(f, sentence[f.start:f.end]) for f in found]
+
+
+_SINCE_BEFORE = re.compile(r"since\s+$", re.IGNORECASE)
 
 
 def _to_datespan(f: _Found, text: str, offset: tuple[int, int] | None = None) -> DateSpan:
