@@ -819,7 +819,7 @@ def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors
         status = "pledged"  # "agreed to send 31 tanks"
     if etype == "AGREE" and sense.reciprocal and status == "completed" and _intent_only(trig):
         status = "planned"  # "signed a letter of intent to purchase", "an agreement to begin production"
-    if etype == "AGREE" and mod.modality == "future" and status in ("approved", "completed"):
+    if etype == "AGREE" and sense.reciprocal and mod.modality == "future" and status in ("approved", "completed"):
         status = "planned"  # "will formalize the agreements tomorrow"
     if etype == "AGREE" and status is None:
         status = "planned" if mod.modality == "future" else "approved"

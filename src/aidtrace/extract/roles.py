@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 SUBJECT_DEPS = ("nsubj", "csubj", "expl")
 RECIPIENT_PREPS = {
     "AID": ("to", "for", "into"),
-    "CONSULT": ("with", "to", "in", "between"),
+    "CONSULT": ("with", "to", "in", "between", "for"),
     "SANCTION": ("to", "on", "against", "from", "for"),
     "AGREE": ("with", "to", "for", "on"),
     "COOPERATE": ("with", "to", "between"),
@@ -236,7 +236,7 @@ def headline_infinitive(verb: Token) -> bool:
         return any(c.dep_ in ("nsubj", "dep", "npadvmod", "compound") and c.i < verb.i
                    and c.pos_ in ("PROPN", "NOUN") for c in verb.children)
     head = verb.head
-    return verb.dep_ in ("xcomp", "acl", "relcl") and head.dep_ == "ROOT" and head.pos_ in ("PROPN", "NOUN") \
+    return verb.dep_ in ("xcomp", "acl", "relcl", "advcl") and head.dep_ == "ROOT" and head.pos_ in ("PROPN", "NOUN") \
         and head.i < verb.i and head.i == head.sent.start
 
 
