@@ -520,11 +520,12 @@ def _parse(docs: list[Document], settings: Settings) -> list[Any]:
 
 def _code(doc: Document, sentences: list[Any]) -> Analysis | Exception:
     from .extract.actors import resolve_mentions
-    from .extract.coder import code_document
+    from .extract.coder import code_document, dated
 
     try:
-        mentions = resolve_mentions(doc, sentences)
-        events, claims = code_document(doc, sentences, mentions)
+        reference = dated(doc)  # an undated article is read as of the date its own text gives
+        mentions = resolve_mentions(reference, sentences)
+        events, claims = code_document(reference, sentences, mentions)
     except Exception as err:  # recorded per document, like spaCy's error handler
         return err
     return mentions, events, claims

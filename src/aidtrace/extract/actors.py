@@ -300,12 +300,16 @@ class ActorDictionary:
             for name in names:
                 self._add(name, Entry("state", state))
 
-    def forum_parties(self, org: str, on: date) -> list[Entity]:
-        """The parties that convene a meeting of a forum on a date ("conveners" in igos.yaml):
-        countries as states, organisations as themselves; empty for other organisations."""
-        out = []
+    def forum_parties(self, org: str, on: date, until: date | None = None) -> list[Entity]:
+        """The parties that convene a meeting of a forum on a date, or the first time they did
+        in [on, until] ("conveners" in igos.yaml): countries as states, organisations as
+        themselves; empty for other organisations."""
+        out: list[Entity] = []
+        last = until or on
         for span in self.conveners.get(org, []):
-            if span["from"] <= on and (span.get("to") is None or on < span["to"]):
+            if out:
+                break
+            if span["from"] <= last and (span.get("to") is None or on < span["to"]):
                 for code in span["parties"]:
                     entity = self.states.get(code) or self.by_id.get(code)
                     if entity is not None:

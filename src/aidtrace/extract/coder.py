@@ -113,7 +113,7 @@ def is_candidate(text: str) -> bool:
 
 def code_document(doc: Document, sentences: list[Sentence], mentions: list[Mention]) -> tuple[list[Event], list[Claim]]:
     """All events and claims of one document (events merged within the document)."""
-    doc = _dated(doc)
+    doc = dated(doc)
     index = MentionIndex(mentions)
     events: list[_Found] = []
     claims: list[Claim] = []
@@ -152,7 +152,7 @@ def _one_sided_agreement(trig: Trigger, etype: str | None, actors: list[Mention]
         and not trig.sense.reciprocal and not recipients and len(_codes_of(actors)) <= 1 and "military" in context
 
 
-def _dated(doc: Document) -> Document:
+def dated(doc: Document) -> Document:
     """An undated document gets the date its own text gives (a page stamp, else the latest year
     it names) to resolve times against; the stored document is not changed."""
     if doc.published is not None:
@@ -490,13 +490,14 @@ def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors:
 
     dictionary = ActorDictionary.load()
     on = doc.published or date.today()
+    until = _publication_end(doc)
     partners = _with_party(trig, ctx)
     if partners:  # "at a meeting with his counterpart X, Y said": X is met, never the one meeting
         met = _codes_of(partners)
         actors = [m for m in actors if m not in partners and m.entity.country not in met] or actors
         recipients = partners + [m for m in recipients if m not in partners]
     named = list(actors) + list(recipients) + _forum_mentions(trig, ctx)
-    parties = [(m, dictionary.forum_parties(m.entity.org, on) if m.entity.org else []) for m in named]
+    parties = [(m, dictionary.forum_parties(m.entity.org, on, until) if m.entity.org else []) for m in named]
     if any(found for _, found in parties):
         members = [Mention(m.start, m.end, m.text, e, how="forum") for m, found in parties for e in found]
         others = [m for m, found in parties if not found and m in actors]
@@ -931,6 +932,12 @@ def _elsewhere(time: DateSpan, trig: Trigger) -> bool:
 def _within_tokens(offset: tuple[int, int], tokens: Iterable[Token]) -> bool:
     toks = list(tokens)
     return bool(toks) and toks[0].idx <= offset[0] < toks[-1].idx + len(toks[-1].text)
+
+
+def _publication_end(doc: Document) -> date | None:
+    """The last day the publication date allows (a year-precision date ends on 31 December)."""
+    span = _publication(doc)
+    return date.fromisoformat(span.end[:10]) if span.end else None
 
 
 def _publication(doc: Document) -> DateSpan:

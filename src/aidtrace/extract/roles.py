@@ -149,12 +149,15 @@ def core_tokens(head: Token) -> list[Token]:
 
 
 def conjuncts(head: Token) -> list[Token]:
-    """A head and the heads coordinated with it ("France and Germany")."""
+    """A head and the heads coordinated with it ("France and Germany"), also through an
+    apposition ("the German concern Rheinmetall and Ukrainian Defense Industry")."""
     out, stack = [], [head]
     while stack:
         cur = stack.pop()
         out.append(cur)
         stack.extend(c for c in cur.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"))
+        stack.extend(g for c in cur.children if c.dep_ == "appos"
+                     for g in c.children if g.dep_ == "conj" and g.pos_ in ("NOUN", "PROPN"))
     return sorted(out, key=lambda t: t.i)
 
 
@@ -476,7 +479,8 @@ def _recipient_heads(head: Token, preps: tuple[str, ...], depth: int = 0, topic:
             objs.append(child)
         elif child.dep_ == "prep" and child.lower_ in preps:
             pps.extend(g for g in child.children if g.dep_ == "pobj")
-        elif child.dep_ in ("xcomp", "ccomp", "acl") and child.pos_ in ("VERB", "AUX") or _purpose(child):
+        elif (child.dep_ in ("xcomp", "ccomp", "acl") and child.pos_ in ("VERB", "AUX") and child.i > head.i) \
+                or _purpose(child):
             # "help Ukraine manufacture": the controlled clause's subject
             pps.extend(g for g in child.children if g.dep_ == "nsubj")
             if depth < 2 and not topic:

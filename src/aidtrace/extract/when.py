@@ -750,7 +750,7 @@ def publication_span(published: date | None, precision: str | None) -> DateSpan:
 _EXPLICIT_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DEADLINE = re.compile(r"\b(?:by|until|till|before|through|to)\s*$", re.IGNORECASE)
 # A dated line at the top of a page is its publication stamp ("– 2024-04-13 21:20").
-HEADER_CHARS = 400
+HEADER_CHARS = 800
 
 
 def infer_publication(text: str) -> tuple[date, Precision] | None:
