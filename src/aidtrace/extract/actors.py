@@ -605,10 +605,16 @@ def _compose(d: ActorDictionary, ctx: _Context, rh: _RoleHit, left: _Hit | None,
 
 
 def _bare_office(ctx: _Context, rh: _RoleHit, start: int) -> list[_Cand]:
-    """ "the president" with no nationality: the last person named who holds that office."""
-    if not rh.role.office or start == rh.start or _NOT_HOLDER & set(rh.modifiers):
+    """ "the president" with no nationality: the last person named who holds that office; "the
+    minister" (a title of no particular office): the last official named, else the dateline's
+    government."""
+    if start == rh.start or _NOT_HOLDER & set(rh.modifiers):
         return []
-    return [_Cand(start, rh.end, "coreference", 3, None, office=(rh.role.office[0], None))]
+    if rh.role.office:
+        return [_Cand(start, rh.end, "coreference", 3, None, office=(rh.role.office[0], None))]
+    if rh.role.gov_title and _definite_lower(ctx.text, rh):
+        return [_Cand(start, rh.end, "coreference", 3, None, office=(ANY_OFFICIAL, ctx.dateline))]
+    return []
 
 
 def _span_start(text: str, rh: _RoleHit, left: _Hit | None) -> int:
@@ -634,9 +640,14 @@ def _owner(d: ActorDictionary, ctx: _Context, rh: _RoleHit, left: _Hit | None) -
                     if h.start == 0), None)
         if hit is not None and hit.entry.kind in ("state", "capital", "named"):
             return _owner_from_hit(ctx, rh, hit)
-    if rh.role.gov_title and ctx.dateline and _titled(ctx.text, rh):
+    if rh.role.gov_title and ctx.dateline and _titled(ctx.text, rh) and not _definite_lower(ctx.text, rh):
         return _Owner(ctx.dateline, None)
     return None
+
+
+def _definite_lower(text: str, rh: _RoleHit) -> bool:
+    """"the minister said": a definite, lower-case title points back to someone already named."""
+    return text[rh.start].islower() and bool(_THE.search(text, 0, rh.start))
 
 
 def _titled(text: str, rh: _RoleHit) -> bool:
@@ -876,6 +887,8 @@ def _anaphor_entity(d: ActorDictionary, spec: dict[str, str], before: list[Menti
 def _office_entity(d: ActorDictionary, ctx: _Context, c: _Cand, before: list[Mention]) -> tuple[Entity | None, str]:
     """ "the French leader": a person already named who holds the office, else the dictionary holder."""
     office, country = c.office or ("", None)
+    if office == ANY_OFFICIAL:
+        return _last_official(d, ctx, c, before)
     offices = ("head_of_state", "head_of_government", "leader") if office == "leader" else (office,)
     for m in reversed(before):
         person = _person_by_id(d, m.entity.id)
@@ -887,6 +900,23 @@ def _office_entity(d: ActorDictionary, ctx: _Context, c: _Cand, before: list[Men
     if holder is not None:
         return holder.entity_on(ctx.on), "composition"
     return c.entity, c.how
+
+
+# A bare title with no office of its own ("the minister"): any official.
+ANY_OFFICIAL = "*"
+
+
+def _last_official(d: ActorDictionary, ctx: _Context, c: _Cand, before: list[Mention]) -> tuple[Entity | None, str]:
+    """The last person named who held a government post then; else the dateline's government."""
+    for m in reversed(before):
+        if m.entity.kind == "person" and "GOV" in m.entity.sector:
+            return m.entity, "coreference"
+    country = c.office[1] if c.office else None
+    if country is None:
+        return None, c.how
+    state = d.states.get(country)
+    name = state.name if state else country
+    return Entity(f"{country}-GOV", f"{name} government official", country, None, ["GOV"], "person"), "composition"
 
 
 @lru_cache(maxsize=1)

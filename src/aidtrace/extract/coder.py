@@ -115,12 +115,13 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
     """All events and claims of one document (events merged within the document)."""
     doc = dated(doc)
     index = MentionIndex(mentions)
+    focus: dict[str, list[Mention]] = {}
     events: list[_Found] = []
     claims: list[Claim] = []
     for sent in sentences:
         if sent.parse is None or _is_furniture(doc, sent):
             continue
-        ctx = SentenceContext(sent.start, index)
+        ctx = SentenceContext(sent.start, index, focus)
         sent_claims = claim_rules.find_claims(doc, sent, ctx)
         _add_claims(claims, sent_claims.claims)
         kept: list[_Found] = []
@@ -136,7 +137,7 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
             if anchor is not None and (found.event.date is None or not found.event.date.text):
                 found.event.date = anchor
     out = [f.event for f in events]
-    _implicit_recipients(out)
+    _implicit_recipients(out, focus)
     # PLOVER requires a recipient of aid: one neither stated nor given by the article is not coded
     out = [e for e in out if e.recipient or e.type not in RECIPIENT_REQUIRED]
     if doc.published_precision in ("month", "year"):
@@ -179,9 +180,10 @@ def _is_aid_domain(event: Event) -> bool:
     return event.type in ("AID", "COOPERATE") or (event.type in ("AGREE", "SANCTION") and "military" in event.context)
 
 
-def _implicit_recipients(events: list[Event]) -> None:
+def _implicit_recipients(events: list[Event], focus: dict[str, list[Mention]]) -> None:
     """An aid or defence-cooperation event that names no recipient ("Britain will also fund air
-    defence missiles") is for the article's main recipient of such support, when there is one."""
+    defence missiles") is for the article's main recipient of such support, when there is one:
+    the country its aid events go to, or that its aid sentences name as receiving aid."""
     counts: dict[str, int] = {}
     roles: dict[str, Role] = {}
     for e in events:
@@ -190,6 +192,9 @@ def _implicit_recipients(events: list[Event]) -> None:
                 if r.entity.country:
                     counts[r.entity.country] = counts.get(r.entity.country, 0) + 1
                     roles.setdefault(r.entity.country, r)
+    for country, named in focus.items():
+        counts[country] = counts.get(country, 0) + len(named)
+        roles.setdefault(country, Role(named[0].text, named[0].entity))
     if not counts:
         return
     main = max(counts, key=lambda c: counts[c])
@@ -285,8 +290,10 @@ def _argument_tokens(trig: Trigger) -> set[int]:
     """Token indices inside a trigger's arguments (object, complements, purpose clause, own phrase)."""
     if trig.kind == "verb":
         out = {t.i for t in object_tokens(trig.token)}
-    else:
+    else:  # a noun's own phrase, not what is coordinated with it ("threats and the plans to cut aid")
         out = {t.i for t in trig.token.subtree} - {trig.token.i}
+        for conj in (c for c in trig.token.children if c.dep_ in ("conj", "cc")):
+            out -= {t.i for t in conj.subtree}
     # a relative or adverbial clause inside an argument is a clause of its own ("Trump, who met ...")
     for i in sorted(out):
         tok = trig.token.doc[i]
@@ -373,9 +380,15 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         actors = [m for m in actors if m.entity.kind in ("person", "institution", "igo")
                   or {"GOV", "DIP"} & set(m.entity.sector)]
     if not actors:
+        _note_focus(trig, ctx)
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
     recipients = recipients or owners
+    if how == "passive" and _codes_of(actors) <= _codes_of(recipients):
+        # "Zelensky confirms the jets have been delivered to Ukraine": the official who reports an
+        # agentless delivery is the one receiving it, not its giver
+        _note_focus(trig, ctx)
+        return None
     if how != "relational":
         actors = [m for m in _with_country(actors, ctx, sent, recipients) if m.entity.country or m.entity.org]
     if not actors:  # a person the dictionary cannot place gives no codable event
@@ -565,6 +578,16 @@ def _code_converse(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tr
     return _build_event(doc, sent, ctx, trig, mod, givers, receivers, "source")
 
 
+def _note_focus(trig: Trigger, ctx: SentenceContext) -> None:
+    """Aid with no giver named ("the first jets have been delivered to Ukraine") still says who
+    the article's aid goes to."""
+    if ctx.focus is None or trig.sense.type != "AID":
+        return
+    for m in recipient_mentions(trig, ctx, []):
+        if m.entity.country:
+            ctx.focus.setdefault(m.entity.country, []).append(m)
+
+
 def _relational_subject(trig: Trigger, ctx: SentenceContext) -> tuple[list[Mention], list[Mention]]:
     """An unnamed group defined by whom it backs ("Ukraine's allies", "Kyiv's partners") as the
     giver of aid: the group, with no country of its own, and its owner as the one it backs."""
@@ -673,9 +696,9 @@ def _meeting_place(trig: Trigger, ctx: SentenceContext) -> str | None:
         heads.append(trig.governor)
     preps = [t for t in trig.token.subtree if t.dep_ == "prep"] if trig.kind == "noun" else []
     for head in heads:
-        preps += [c for c in head.children if c.dep_ == "prep"]
-        preps += [g for c in head.children if c.dep_ in ("dobj", "pobj", "prep") for g in c.children
-                  if g.dep_ == "prep"]
+        nested = {t.i for c in head.children if c.dep_ in ("xcomp", "ccomp", "advcl", "relcl", "conj")
+                  for t in c.subtree}
+        preps += [t for t in head.subtree if t.dep_ == "prep" and t.i not in nested]
     for prep in (p for p in preps if p.lower_ in ("in", "at")):
         for pobj in (g for g in prep.children if g.dep_ == "pobj"):
             found = [m for m in phrase_mentions(pobj, ctx) if m.entity.country

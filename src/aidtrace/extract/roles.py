@@ -95,6 +95,9 @@ class SentenceContext:
 
     offset: int  # char offset of the parsed sentence in the document text
     index: MentionIndex
+    # recipients of aid the document names, coded or not ("the jets have been delivered to
+    # Ukraine"): the article's focus, shared by all its sentences
+    focus: dict[str, list[Mention]] | None = None
 
     def span_mentions(self, tokens: Iterable[Token]) -> list[Mention]:
         toks = list(tokens)
