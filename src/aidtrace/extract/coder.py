@@ -187,7 +187,7 @@ def _implicit_recipients(events: list[Event], focus: dict[str, list[Mention]]) -
     counts: dict[str, int] = {}
     roles: dict[str, Role] = {}
     for e in events:
-        if _is_aid_domain(e) and not e.negated:
+        if _gives(e) and not e.negated:
             for r in e.recipient:
                 if r.entity.country:
                     counts[r.entity.country] = counts.get(r.entity.country, 0) + 1
@@ -199,9 +199,17 @@ def _implicit_recipients(events: list[Event], focus: dict[str, list[Mention]]) -
         return
     main = max(counts, key=lambda c: counts[c])
     for e in events:
-        if _is_aid_domain(e) and not e.recipient and main not in _codes(e.actor) and len(e.actor) == 1:
+        if (_is_aid_domain(e) or _gives(e)) and e.type != "THREATEN" and not e.recipient \
+                and main not in _codes(e.actor) \
+                and len(e.actor) == 1:
             e.recipient = [roles[main]]
             e.confidence = max(0.3, e.confidence - 0.2)
+
+
+def _gives(event: Event) -> bool:
+    """Aid given, pledged, or halted, in any field (the article's recipients of support)."""
+    return event.type in ("AID", "AGREE") or (event.type in ("SANCTION", "THREATEN")
+                                              and event.status in ("halted", "planned"))
 
 
 def _is_furniture(doc: Document, sent: Sentence) -> bool:
@@ -416,6 +424,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         return None  # "met with resistance", "his meetings": a meeting needs a second party
     if etype in ("AID", "AGREE") and not recipients:
         recipients = _beneficiary(trig, ctx, actors)  # "agree on EUR 5 bn military aid for Ukraine"
+    if etype in ("SANCTION", "ACCUSE") and not recipients:
+        recipients = _shared_target(trig, ctx, actors)  # "condemned Iran's transfers and declared sanctions"
     if etype in ADDRESSEE_TYPES and (not recipients or _codes_of(recipients) <= _codes_of(actors)):
         # "in a call with X, Y pointed out the need for air defence for Ukraine": said to X
         recipients = _occasion_partner(trig, ctx, actors) or recipients
@@ -616,6 +626,20 @@ def _deal_parties(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
                 out.extend(m for m in phrase_mentions(pobj, ctx) if (m.entity.country or m.entity.org)
                            and m not in out)
     return out
+
+
+def _shared_target(trig: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:
+    """A verb coordinated with another takes the party that other verb acts on ("condemned what
+    they said was Iran's delivery ... and declared new sanctions")."""
+    verb = trig.token
+    if trig.kind != "verb" or verb.dep_ != "conj":
+        return []
+    own = _codes_of(actors)
+    for tok in object_tokens(verb.head):
+        found = [m for m in ctx.span_mentions([tok]) if m.entity.country and m.entity.country not in own]
+        if found:
+            return found[:1]
+    return []
 
 
 def _beneficiary(trig: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:

@@ -136,6 +136,20 @@ def _unrealised(trigger: Trigger) -> str:
     return ""
 
 
+def _reported_by_participle(verb: Token) -> bool:
+    """"..., announcing Germany would deliver ...": a reporting participle the parser hung under
+    the reported verb instead of above it."""
+    speech = load_lexicon().speech_verbs
+    return any(c.dep_ in ("csubj", "advcl") and c.i < verb.i and lemma(c) in speech for c in verb.children)
+
+
+def _plan_noun_clause(trigger: Trigger) -> bool:
+    """"the Pentagon's plans to cut funding": a to-clause of a plan is still to come."""
+    verb = trigger.token if trigger.kind == "verb" else trigger.governor
+    return verb is not None and verb.dep_ == "acl" and verb.head.pos_ == "NOUN" \
+        and lemma(verb.head) in PLAN_NOUNS and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _expected_of_others(trigger: Trigger) -> str:
     """"The EU expected Hungary to unblock the tranche": what one party expects, hopes or wants
     another to do has not happened (one's own plans are future, not this)."""
@@ -158,11 +172,12 @@ def read_modality(trigger: Trigger) -> Modality:
     negated = _negated(chain, trigger)
     if _historical(trigger):
         return Modality(negated, "historical", "since-clause")
-    reported = speech_head(start) is not None
+    reported = speech_head(start) is not None or _reported_by_participle(start)
     hyp = _hypothetical(chain, reported) or _expected_of_others(trigger) or _unrealised(trigger)
     if hyp:
         return Modality(negated, "hypothetical", hyp)
-    fut = _future(chain, trigger) or ("going to" if _going_to(chain) else "")
+    fut = _future(chain, trigger) or ("going to" if _going_to(chain) else "") \
+        or ("plan" if _plan_noun_clause(trigger) else "")
     if not fut and any(headline_infinitive(t) for t in chain if t.pos_ == "VERB"):
         fut = "headline infinitive"  # "UK to send tanks to Ukraine"
     if not fut and reported and any(c.dep_ == "aux" and c.lower_ in REPORTED_FUTURE_AUX
