@@ -76,7 +76,7 @@ def test_totals_by_donor_equal_hand_computed_sums_in_eur_and_usd(full: Store) ->
 
 def test_every_grouping_but_donor_groups_adds_up_to_the_overall_total(full: Store) -> None:
     overall = ledger.totals(full).overall
-    for by in ("donor", "recipient", "month", "quarter", "year", "status", "category", "type"):
+    for by in ("donor", "recipient", "month", "quarter", "year", "status", "category", "type", "flow"):
         result = ledger.totals(full, by=by)
         assert sum(r.events for r in result.rows) == overall.events, by
         assert round(sum(r.total for r in result.rows), 2) == round(overall.total, 2), by
@@ -95,6 +95,12 @@ def test_periods_statuses_and_types(full: Store) -> None:
     assert rows(ledger.totals(full, by="type", types=["AGREE"])) == {"AGREE": (DE_EUR, 1, 0, 0)}
     since = ledger.totals(full, filters=LedgerFilter(since="2025-09-01"))
     assert round(since.overall.total, 2) == round(NASAMS_EUR + MISSILES_EUR, 2)
+
+
+def test_flows_pair_donors_and_recipients(full: Store) -> None:
+    flows = {r.key: r for r in ledger.totals(full, by="flow").rows}
+    assert flows["NOR>UKR"].label == "Norway → Ukraine" and flows["NOR>UKR"].events == 2
+    assert flows["DEU+FRA>UKR"].total == JOINT_EUR
 
 
 def test_donor_groups_count_events_of_members_on_the_event_date(full: Store) -> None:

@@ -116,6 +116,7 @@ class TotalsBy(StrEnum):
     category = "category"
     type = "type"
     group = "group"
+    flow = "flow"
 
 
 class Currency(StrEnum):
@@ -675,6 +676,36 @@ def print_totals(result: Any) -> None:
     notes.append("values as stated in the reports, converted at each event's date; ledger events only (no claims)")
     for note in notes:
         err().print(note, style="dim", markup=False, soft_wrap=True)
+
+
+@app.command(epilog="Example: aidtrace report -o report.html --kiel ../shared/data/kiel_ust_r29 --db aidtrace.db")
+def report(
+    output: Annotated[str, typer.Option("-o", "--output", help="the HTML file to write")],
+    db: DbOption = None,
+    kiel: Annotated[str | None, typer.Option("--kiel", help="Kiel tracker tables (folder or .xlsx) to reconcile "
+                                                             "with")] = None,
+    actor: ActorOption = None, recipient: RecipientOption = None, since: SinceOption = None,
+    until: UntilOption = None,
+    latest: Annotated[int, typer.Option("--latest", min=1, max=1000, help="how many latest ledger events to show")]
+    = 40,
+) -> None:
+    """Write one self-contained, offline HTML report: totals, timeline, flows, latest ledger events
+    with their evidence, and the reconciliation with the Kiel tracker."""
+    from .ledger.kiel import read_kiel
+    from .ledger.report import ReportOptions, report_html
+
+    with handled():
+        filters = ledger_filter(None, actor, recipient, None, since, until)
+        tables = read_kiel(kiel) if kiel else None
+        with ledger_store(db) as store:
+            html = report_html(store, tables, ReportOptions(filters=filters, latest=latest))
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(html)
+        except OSError as error:
+            raise UsageError(f"{output}: cannot write ({error.strerror}) — check the directory exists "
+                             "and you may write there") from error
+    err().print(f"report written to {output} ({len(html) / 1e6:.1f} MB, opens offline)", markup=False)
 
 
 reconcile_app = typer.Typer(help="Compare the ledger with other trackers.", no_args_is_help=True,

@@ -5,7 +5,8 @@ assigns:  ``Totals``: one ``Total`` per group, and the overall total
 
 Totals read ledger events only (never claims, never per-report events), so a pledge told by
 twelve outlets counts once. Each grouping but ``group`` puts every ledger event in exactly
-one row (an event of several donors is the row "DEU+FRA"), so rows add up to the overall
+one row (an event of several donors is the row "DEU+FRA"; ``flow`` is donor>recipient, e.g.
+"DEU>UKR"), so rows add up to the overall
 total; donor groups overlap (Germany is in the EU, NATO and the G7), so their rows do not.
 Every row says how many ledger events it sums and how many of them state no value (or a
 value that could not be converted to the chosen currency): a total is never silently
@@ -26,7 +27,7 @@ from ..store import Store
 from .api import LedgerFilter
 from .groups import donor_groups
 
-BY = ("donor", "recipient", "month", "quarter", "year", "status", "category", "type", "group")
+BY = ("donor", "recipient", "month", "quarter", "year", "status", "category", "type", "group", "flow")
 CURRENCIES = ("EUR", "USD")
 AID_FAMILY = "aid"
 ALL = "all"
@@ -134,9 +135,10 @@ def _day(iso: str | None) -> date | None:
 def _keys(by: str, fact: dict[str, Any]) -> list[tuple[str, str]]:
     """The row(s) a ledger event counts in: one, except for overlapping donor groups."""
     if by in ("donor", "recipient"):
-        codes = _codes(fact["actor_codes" if by == "donor" else "recipient_codes"])
-        key = "+".join(codes) or "unknown"
-        return [(key, " + ".join(country_name(c) for c in codes) or "unknown")]
+        return [_party(fact["actor_codes" if by == "donor" else "recipient_codes"])]
+    if by == "flow":
+        (donor, donors), (recipient, recipients) = _party(fact["actor_codes"]), _party(fact["recipient_codes"])
+        return [(f"{donor}>{recipient}", f"{donors} → {recipients}")]
     if by in ("month", "quarter", "year"):
         return [_period(by, fact)]
     if by == "group":
@@ -145,6 +147,12 @@ def _keys(by: str, fact: dict[str, Any]) -> list[tuple[str, str]]:
         return [(g.code, g.name) for g in donor_groups() if g.holds(codes, when)]
     value = fact[by] or ("unspecified" if by == "category" else "none")
     return [(value, value)]
+
+
+def _party(padded: str | None) -> tuple[str, str]:
+    """Row key and label of an event's donors or recipients: ("DEU+FRA", "Germany + France")."""
+    codes = _codes(padded)
+    return "+".join(codes) or "unknown", " + ".join(country_name(c) for c in codes) or "unknown"
 
 
 def _period(by: str, fact: dict[str, Any]) -> tuple[str, str]:
