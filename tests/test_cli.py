@@ -18,7 +18,7 @@ from aidtrace.store import Store
 from test_pipeline import mixed_dir  # noqa: F401  (a fixture shared with the pipeline tests)
 from test_store import make_claim, make_doc, make_event
 
-COMMANDS = ["ingest", "docs", "mentions", "actors", "events", "claims", "export", "code", "eval", "reanalyse"]
+COMMANDS = ["ingest", "docs", "mentions", "actors", "events", "claims", "export", "code", "eval", "reanalyse", "watch"]
 
 
 def run(*args: str, columns: int = 80) -> Result:

@@ -24,7 +24,7 @@ def cluster() -> Iterator[str]:
     """A LocalCluster of two worker processes; yields its scheduler address."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=40) as local:
         yield local.scheduler_address
 

@@ -14,6 +14,7 @@ from aidtrace.errors import (
     HINT_ENCODING,
     HINT_JSON,
     HINT_NO_TEXT,
+    HINT_NUL,
     HINT_TOO_BIG,
     HINT_UNREADABLE,
     UsageError,
@@ -337,3 +338,79 @@ def test_missing_path_is_rejected_and_later_paths_still_read(tmp_path: Path) -> 
     assert (bad.source, bad.hint, bad.reason) == (
         str(tmp_path / "missing.txt"), HINT_UNREADABLE, "no such file or directory")
     assert bad.message().startswith(f"{tmp_path / 'missing.txt'}: no such file")
+
+
+# --------------------------------------------------------------------------- issue 11: hostile inputs
+
+
+def test_a_deeply_nested_json_line_costs_that_line_only(tmp_path: Path) -> None:
+    good = json.dumps({"text": BODY})
+    nested = '{"text": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    records, (bad,) = read(write(tmp_path / "n.jsonl", f"{good}\n{nested}\n{good}\n"))
+    assert [r.line for r in records] == [1, 3]
+    assert bad.line == 2 and "nested more than 64 levels" in bad.reason
+
+
+def test_a_deeply_nested_json_document_is_rejected(tmp_path: Path) -> None:
+    records, (bad,) = read(write(tmp_path / "n.json", "[" * 50_000 + "]" * 50_000))
+    assert records == [] and "nested" in bad.reason
+
+
+def test_recursive_glob_and_walk_end_on_symbolic_link_loops(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    write(root / "a" / "story.txt", BODY)
+    (root / "a" / "loop").symlink_to(root)  # in/a/loop -> in
+    (root / "a" / "self").symlink_to(root / "a")
+    records, _ = read(str(root / "**" / "*.txt"))
+    assert [Path(r.source).name for r in records] == ["story.txt"]
+    records, _ = read(root)
+    assert [Path(r.source).name for r in records] == ["story.txt"]
+
+
+def test_dev_zero_respects_max_bytes() -> None:
+    records, (bad,) = read("/dev/zero", max_bytes=4096)
+    assert records == [] and "more than the limit of 4,096 bytes" in bad.reason
+
+
+def test_a_fifo_is_read_within_the_limit(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "feed.txt"
+    os.mkfifo(fifo)
+
+    def writer() -> None:
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write(BODY)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    import time
+
+    time.sleep(0.2)  # let the writer open its end first
+    (rec,), rejections = read(fifo)
+    thread.join()
+    assert rec.text == BODY and rejections == []
+
+
+def test_utf8_with_one_bad_byte_is_utf8_with_a_replacement_and_a_warning(tmp_path: Path) -> None:
+    text = "Kyiv – Zelensky said the Patriot systems arrived. " * 3
+    path = write(tmp_path / "u.txt", text.encode() + b"\xff" + "Außerdem €.".encode())
+    results = list(read_inputs([str(path)]))
+    (rec,) = [r for r in results if isinstance(r, RawRecord)]
+    (notice,) = [r for r in results if isinstance(r, Notice)]
+    assert rec.text == text + "\ufffd" + "Außerdem €."  # never another code page
+    assert "replaced by U+FFFD" in notice.message
+
+
+def test_one_nul_byte_rejects_one_line_of_json_lines_and_csv(tmp_path: Path) -> None:
+    good = json.dumps({"text": BODY})
+    records, (bad,) = read(write(tmp_path / "a.jsonl", f"{good}\n{good[:-2]}\x00\"}}\n{good}\n".encode()))
+    assert [r.line for r in records] == [1, 3] and bad.line == 2 and bad.hint == HINT_NUL
+    records, (bad,) = read(write(tmp_path / "a.csv", f"id,text\n1,{BODY}\n2,x\x002\n3,{BODY}\n"))
+    assert [r.external_id for r in records] == ["1", "3"] and bad.line == 3
+
+
+def test_a_nul_in_a_plain_text_file_rejects_that_file(tmp_path: Path) -> None:
+    records, (bad,) = read(write(tmp_path / "t.txt", BODY + "\x00"))
+    assert records == [] and "NUL" in bad.reason

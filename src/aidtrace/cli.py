@@ -322,6 +322,133 @@ def _more(count: int, what: str) -> None:
                     style="yellow", markup=False, soft_wrap=True)
 
 
+# ---------------------------------------------------------------------- continuous ingestion
+
+
+@contextmanager
+def until_signalled() -> Iterator[Any]:
+    """A ``stop()`` callable that turns true on SIGTERM or Ctrl-C, so loops end between runs."""
+    import signal
+
+    stopped = {"now": False}
+
+    def handler(_signum: int, _frame: Any) -> None:
+        stopped["now"] = True
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield lambda: stopped["now"]
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def run_line(summary: RunSummary, what: str) -> None:
+    """One line per run of a continuous command, then its rejections and warnings."""
+    err().print(f"{what}: read {summary.read}, new {summary.new + summary.new_version}, "
+                f"rejected {summary.rejected}, events {summary.events}, claims {summary.claims}",
+                markup=False, soft_wrap=True)
+    for rejection in summary.rejections:
+        err().print(f"rejected {plain(rejection.message())}", style="yellow", markup=False, soft_wrap=True)
+    for notice in summary.notices:
+        err().print(f"warning {plain(notice.text())}", style="yellow", markup=False, soft_wrap=True)
+
+
+@app.command(epilog="Example: aidtrace watch inbox/ --interval 10 --db aidtrace.db")
+def watch(
+    folder: Annotated[str, typer.Argument(help="the folder to watch (recursively)")],
+    db: DbOption = None,
+    interval: Annotated[float, typer.Option("--interval", help="seconds between scans")] = 5.0,
+    fmt: Annotated[InputFormat, typer.Option("--format", help="input format")] = InputFormat.auto,
+) -> None:
+    """Ingest files as they appear in a folder, until stopped (Ctrl-C or SIGTERM).
+
+    A file is read once it is complete: unchanged over one interval, and not hidden (write to
+    .name.tmp and rename into place). What was read is remembered in the database, so a
+    restart reads only new and changed files.
+    """
+    from .continuous import watch_folder
+
+    with handled(), until_signalled() as stop:
+        settings = Settings.load(db=db)
+        err().print(f"watching {plain(folder)} every {interval:g} s — Ctrl-C stops", markup=False)
+        with pipeline.executor_for(settings) as executor:
+            watch_folder(folder, settings, interval=interval, stop=stop, fmt=fmt.value, executor=executor,
+                         on_run=lambda summary: run_line(summary, "ingested"))
+
+
+feeds_app = typer.Typer(help="RSS/Atom feeds: register them, then poll them (conditional GET).",
+                        no_args_is_help=True)
+app.add_typer(feeds_app, name="feeds")
+
+
+@feeds_app.command("add", epilog="Example: aidtrace feeds add https://www.example.org/world/rss.xml")
+def feeds_add(url: Annotated[str, typer.Argument(help="the feed's http(s) address")], db: DbOption = None) -> None:
+    """Register a feed to poll."""
+    from .continuous import check_feed_url
+    from .store import Store
+
+    with handled():
+        url = check_feed_url(url)
+        with Store.open(Settings.load(db=db).db) as store:
+            added = store.add_feed(url)
+    err().print(f"{'added' if added else 'already registered'}: {plain(url)}", markup=False)
+
+
+@feeds_app.command("remove", epilog="Example: aidtrace feeds remove https://www.example.org/world/rss.xml")
+def feeds_remove(url: Annotated[str, typer.Argument(help="the feed's address")], db: DbOption = None) -> None:
+    """Stop polling a feed (its documents stay)."""
+    from .store import Store
+
+    with handled(), Store.open(Settings.load(db=db).db, create=False) as store:
+        if not store.remove_feed(url.strip()):
+            raise UsageError(f"{url!r} is not a registered feed — see aidtrace feeds list")
+
+
+@feeds_app.command("list", epilog="Example: aidtrace feeds list --db aidtrace.db")
+def feeds_list(db: DbOption = None) -> None:
+    """List registered feeds with the state of their last poll."""
+    with handled(), open_store(db) as store:
+        rows = store.feeds()
+    table = listing("polled", "status", "entries", "title", "url")
+    for r in rows:
+        polled = r["polled_at"].strftime("%Y-%m-%d %H:%M") if r["polled_at"] else "never"
+        table.add_row(cell(polled), cell(r["status"] or ""), cell(r["entries"]), cell(r["title"], 30),
+                      cell(r["url"] + (f" ({r['error']})" if r["error"] else "")))
+    out().print(table)
+
+
+@feeds_app.command("poll", epilog="Example: aidtrace feeds poll --every 900 --db aidtrace.db")
+def feeds_poll(
+    db: DbOption = None,
+    every: Annotated[float | None, typer.Option("--every", help="poll again every S seconds until "
+                                                "stopped (default: poll once)")] = None,
+) -> None:
+    """Fetch every registered feed (conditional GET) and ingest what is new."""
+    from .continuous import FeedPoll, poll_feeds
+
+    failed = []
+
+    def report(result: FeedPoll) -> None:
+        if result.error:
+            failed.append(result)
+            err().print(f"feed {plain(result.url)}: {plain(result.error)} — it is polled again next time",
+                        style="yellow", markup=False, soft_wrap=True)
+        elif result.summary is not None:
+            run_line(result.summary, f"feed {plain(result.url)}")
+        else:
+            err().print(f"feed {plain(result.url)}: not modified", markup=False, soft_wrap=True)
+
+    with handled(), until_signalled() as stop:
+        settings = Settings.load(db=db)
+        with pipeline.executor_for(settings) as executor:
+            results = poll_feeds(settings, every=every, stop=stop, on_poll=report, executor=executor)
+        if not results and every is None:
+            raise UsageError("no feeds registered — add one with aidtrace feeds add URL")
+    if failed and every is None:
+        raise typer.Exit(1)
+
+
 # ---------------------------------------------------------------------- documents and actors
 
 

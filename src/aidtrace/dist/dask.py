@@ -58,7 +58,7 @@ class DaskExecutor:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             else:
                 self._cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                             processes=True, dashboard_address=None, silence_logs=40)
+                                             processes=True, dashboard_address=":0", silence_logs=40)
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as err:
             self.close()

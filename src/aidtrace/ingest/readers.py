@@ -543,7 +543,7 @@ def load_json(text: str) -> Any:
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as err:
-        raise _JsonProblem(f"not valid JSON: {err.msg} at line {err.lineno} column {err.colno}",
+        raise _JsonProblem(f"not valid JSON: {err.msg.removesuffix(' at')} at line {err.lineno} column {err.colno}",
                            err.lineno) from err
     except RecursionError as err:
         raise _JsonProblem(f"the JSON is nested more than {MAX_DEPTH} levels deep", hint=HINT_DEPTH) from err
@@ -609,7 +609,7 @@ def _read_csv(inp: _Input, kind: str) -> Iterator[Result]:
     """A CSV (or TSV/semicolon) table with a header row; each row one record, bad rows rejected."""
     csv.field_size_limit(max(csv.field_size_limit(), inp.max_bytes))  # articles exceed the 128 kB default
     text = inp.text.replace("\x00", _NUL_MARK)  # the csv module stops at NUL; reject those rows instead
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     header: list[str] | None = None
     row_start = 1
     while True:
@@ -701,7 +701,7 @@ _READERS: dict[str, Callable[[_Input, str], Iterator[Result]]] = {
 # --------------------------------------------------------------------------- records
 
 
-_JSON_TYPES = {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+_JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean",
                type(None): "null"}
 
 

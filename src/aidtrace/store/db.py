@@ -496,6 +496,65 @@ class Store:
                      .values(status=status, error=_safe_text(error) if error else None,
                              claimed_by=None, claimed_at=None))
 
+    # ------------------------------------------------------------------ feeds and watched files
+
+    def add_feed(self, url: str) -> bool:
+        """Register a feed to poll; returns False when it was registered already."""
+        try:
+            with self._tx() as conn:
+                if conn.execute(select(t.feeds.c.id).where(t.feeds.c.url == url)).first():
+                    return False
+                conn.execute(insert(t.feeds).values(url=url, added_at=_now(), entries=0))
+        except StoreError as err:
+            if isinstance(err.__cause__, IntegrityError):  # added at the same moment elsewhere
+                return False
+            raise
+        return True
+
+    def remove_feed(self, url: str) -> bool:
+        """Forget a feed (its documents stay); returns False when it was not registered."""
+        with self._tx() as conn:
+            return bool(conn.execute(delete(t.feeds).where(t.feeds.c.url == url)).rowcount)
+
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every registered feed with its polling state, in the order they were added."""
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.feeds).order_by(t.feeds.c.id))]
+
+    def update_feed(self, url: str, status: int | None, error: str | None = None, etag: str | None = None,
+                    last_modified: str | None = None, title: str | None = None, entries: int = 0) -> None:
+        """Record one poll of a feed; validators and title are kept unless new ones are given."""
+        values: dict[str, Any] = {"polled_at": _now(), "status": status,
+                                  "error": _safe_text(error) if error else None,
+                                  "entries": t.feeds.c.entries + entries}
+        if status == 200:
+            values.update(etag=etag, last_modified=last_modified)
+        if title:
+            values["title"] = _safe_text(title)
+        with self._tx() as conn:
+            conn.execute(update(t.feeds).where(t.feeds.c.url == url).values(**values))
+
+    def watched(self, paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """(size, mtime in ns) recorded when each of ``paths`` was last ingested by ``watch``."""
+        wanted = list(paths)
+        found: dict[str, tuple[int, int]] = {}
+        w = t.watched_files.c
+        with self._read() as conn:
+            for start in range(0, len(wanted), 500):
+                rows = conn.execute(select(w.path, w.size, w.mtime_ns).where(w.path.in_(wanted[start:start + 500])))
+                found.update((r.path, (int(r.size), int(r.mtime_ns))) for r in rows)
+        return found
+
+    def mark_watched(self, files: dict[str, tuple[int, int]], run_id: int | None) -> None:
+        """Record files ``watch`` has ingested, with the size and mtime they had."""
+        if not files:
+            return
+        with self._tx() as conn:
+            conn.execute(delete(t.watched_files).where(t.watched_files.c.path.in_(list(files))))
+            conn.execute(insert(t.watched_files), [
+                {"path": path, "size": size, "mtime_ns": mtime, "run_id": run_id, "ingested_at": _now()}
+                for path, (size, mtime) in files.items()])
+
     # ------------------------------------------------------------------ queries
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
