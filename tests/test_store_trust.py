@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -183,11 +184,30 @@ def test_reverting_an_edit_makes_the_first_version_current_again(store: Store) -
     assert store.add_document(edited) == NEW_VERSION
     store.save_analysis(edited.id, [], [make_event(edited, trigger="arrive")], [])
     assert store.add_document(reverted) == NEW_VERSION
-    assert reverted.id == first.id and reverted.version == 3
+    assert reverted.id == first.id and reverted.version == 1  # versions are keyed on content
     current = store.documents(include_superseded=False)
-    assert [(d.id, d.version) for d in current] == [(first.id, 3)]
+    assert [(d.id, d.version) for d in current] == [(first.id, 1)]
     assert [r["document"]["id"] for r in store.events()] == [first.id]  # the edit's events are superseded
     assert store.add_document(make_doc()) == DUPLICATE  # and a second copy is a plain duplicate
+    third = make_doc(UPDATED + " More.")
+    assert store.add_document(third) == NEW_VERSION and third.version == 3  # numbers never repeat
+
+
+def test_a_stale_copy_of_an_earlier_version_is_not_a_revert(store: Store) -> None:
+    store.add_document(make_doc(published=date(2025, 3, 4)))
+    edited = make_doc(UPDATED, published=date(2025, 3, 5))
+    store.add_document(edited)
+    assert store.add_document(make_doc(published=date(2025, 3, 4))) == DUPLICATE
+    assert [d.id for d in store.documents(include_superseded=False)] == [edited.id]
+
+
+def test_reading_versions_again_in_order_changes_nothing(store: Store) -> None:
+    for text in (ARTICLE, UPDATED, ARTICLE + " Third."):
+        store.add_document(make_doc(text))
+    before = [(d.id, d.version) for d in store.documents(include_superseded=False)]
+    for text in (ARTICLE, UPDATED, ARTICLE + " Third."):
+        store.add_document(make_doc(text))
+    assert [(d.id, d.version) for d in store.documents(include_superseded=False)] == before
 
 
 def test_a_case_only_edit_is_a_new_version(store: Store) -> None:

@@ -251,19 +251,20 @@ class Store:
     def _add_document(self, conn: Connection, doc: Document, minhash: bytes | None,
                       candidates: list[str], run_id: int | None) -> str:
         d = t.documents.c
-        stored = conn.execute(select(d.id, d.superseded_by, d.external_id, d.url)
+        stored = conn.execute(select(d.id, d.superseded_by, d.external_id, d.url, d.version)
                               .where(d.content_hash == doc.content_hash)).first()
         previous = self._latest_version(conn, doc)
         if stored is not None:
             if (stored.superseded_by is None or previous is None or previous.id == stored.id
-                    or not _same_article_row(stored, doc)):
+                    or not _same_article_row(stored, doc) or self._older_than(conn, doc, previous.id)):
                 return DUPLICATE
-            # an edit reverted: the earlier content becomes the current version again
-            doc.id, doc.version = stored.id, previous.version + 1
-            self._restore(conn, stored.id, previous.id, doc.version)
+            # an edit reverted: the earlier content (and its analysis) is current again; it keeps
+            # its version number, so re-reading versions in their order leaves them as they were
+            doc.id, doc.version = stored.id, stored.version
+            self._restore(conn, stored.id, previous.id)
             return NEW_VERSION
         if previous is not None:
-            doc.version = previous.version + 1
+            doc.version = self._last_version_number(conn, doc) + 1
         doc.duplicate_of = self._original(conn, doc, candidates) or doc.duplicate_of
         conn.execute(insert(t.documents).values(**_document_row(doc, minhash, run_id)))
         if previous is None:
@@ -271,11 +272,20 @@ class Store:
         self._supersede(conn, previous.id, doc.id)
         return NEW_VERSION
 
-    def _restore(self, conn: Connection, old_id: str, current_id: str, version: int) -> None:
+    @staticmethod
+    def _older_than(conn: Connection, doc: Document, current_id: str) -> bool:
+        """Whether ``doc`` is dated before the current version (a stale copy, not a revert)."""
+        current = conn.execute(select(t.documents.c.published).where(t.documents.c.id == current_id)).scalar()
+        return doc.published is not None and current is not None and doc.published < current
+
+    def _last_version_number(self, conn: Connection, doc: Document) -> int:
+        return int(conn.execute(select(func.max(t.documents.c.version))
+                                .where(self._same_article(doc))).scalar() or 0)
+
+    def _restore(self, conn: Connection, old_id: str, current_id: str) -> None:
         """Make a superseded version current again (its analysis is still valid: same content)."""
         self._supersede(conn, current_id, old_id)
-        conn.execute(update(t.documents).where(t.documents.c.id == old_id)
-                     .values(superseded_by=None, version=version))
+        conn.execute(update(t.documents).where(t.documents.c.id == old_id).values(superseded_by=None))
         for table in (t.events, t.claims):
             conn.execute(update(table).where(table.c.document_id == old_id).values(superseded=False))
         enqueue(conn, [old_id])
