@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from aidtrace.cli import app
 from aidtrace.continuous import complete_files, poll_feeds
+from aidtrace.errors import StoreError, UsageError
 from aidtrace.settings import Settings
 from aidtrace.store import Store
 
@@ -36,8 +37,12 @@ def line(i: int, day: str = "Monday") -> str:
 
 
 def documents(db: Path) -> list[str]:
-    with Store.open(str(db), readonly=True) as store:
-        return sorted(d.external_id for d in store.documents())
+    """External ids stored so far ([] while the watcher is still setting the database up)."""
+    try:
+        with Store.open(str(db), readonly=True) as store:
+            return sorted(d.external_id for d in store.documents())
+    except (StoreError, UsageError):
+        return []
 
 
 def wait_for(check: Any, seconds: float = 90.0) -> None:
@@ -72,7 +77,7 @@ def test_watch_ingests_renamed_files_never_partial_ones_and_restarts(tmp_path: P
     proc = subprocess.Popen([AIDTRACE, "watch", str(inbox), "--interval", "1", "--db", str(db)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: db.exists() and documents(db) == ["w0"])
+        wait_for(lambda: documents(db) == ["w0"])
         # an atomic writer: a hidden temporary name, then a rename into place
         tmp = inbox / ".second.jsonl.tmp"
         tmp.write_text(line(1), encoding="utf-8")
