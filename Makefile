@@ -19,9 +19,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/aidtrace ingest examples/news --db $(DEMO_DB)
-	$(BIN)/aidtrace docs --db $(DEMO_DB)
-	$(BIN)/aidtrace events --db $(DEMO_DB)
-	$(BIN)/aidtrace claims --db $(DEMO_DB)
+	$(BIN)/aidtrace ledger --db $(DEMO_DB) --family aid
+	$(BIN)/aidtrace totals --db $(DEMO_DB) --by donor
+	$(BIN)/aidtrace totals --db $(DEMO_DB) --by status
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -33,6 +33,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_nlp.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_ledger.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) .pytest_cache .mypy_cache .ruff_cache

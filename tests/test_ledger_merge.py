@@ -142,6 +142,20 @@ def test_a_pledge_later_delivered_is_one_event_whose_history_shows_both() -> Non
     assert rec["status_history"][1]["date"]["start"] == "2025-10-15"
 
 
+def test_a_pledge_dated_after_its_delivery_report_becomes_the_earlier_step() -> None:
+    # "Germany has delivered the IRIS-T systems it announced in June" dated to June (month):
+    # the delivery sorts before the pledge's day, and the pledge is prepended to its history.
+    pledge, delivery = document("dpa-0612", "2025-06-12", "dpa"), document("afp-1021", "2025-10-21", "AFP")
+    (rec,) = ledger_of([
+        report(pledge, actor=("DEU",), kind="AGREE", status="pledged", when="2025-06-12", amount=1.9e9,
+               currency="EUR", items=(("IRIS-T", None),), modality="future"),
+        report(delivery, actor=("DEU",), status="delivered", when="2025-06-01", precision="month",
+               items=(("IRIS-T", 2),)),
+    ])
+    assert [h["status"] for h in rec["status_history"]] == ["pledged", "delivered"]
+    assert rec["date"]["start"] == "2025-06-12" and rec["value"]["amount"] == 1.9e9
+
+
 def test_a_delivery_with_nothing_tying_it_to_a_pledge_is_its_own_event() -> None:
     pledge, delivery = document("tt-0610", "2025-06-10", "TT"), document("tt-1015", "2025-10-15", "TT")
     records = ledger_of([

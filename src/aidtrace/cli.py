@@ -701,12 +701,12 @@ UntilOption = Annotated[str | None, typer.Option("--until", help="events dated o
 
 
 def ledger_filter(type: str | None, actor: str | None, recipient: str | None, status: list[str] | None,
-                  since: str | None, until: str | None) -> Any:
+                  since: str | None, until: str | None, family: str | None = None) -> Any:
     """The library's ledger filter from command-line options."""
     from .ledger import LedgerFilter
 
     return LedgerFilter(type=type, actor=actor, recipient=recipient, status=tuple(status or ()),
-                        since=since, until=until)
+                        since=since, until=until, family=family)
 
 
 def history_short(rec: dict[str, Any]) -> str:
@@ -732,6 +732,8 @@ def ledger_table(records: list[dict[str, Any]]) -> Table:
 def ledger_command(
     db: DbOption = None, type: TypeOption = None, actor: ActorOption = None, recipient: RecipientOption = None,
     status: StatusOption = None, since: SinceOption = None, until: UntilOption = None,
+    family: Annotated[str | None, typer.Option(
+        "--family", help="merge family: aid (given, pledged, halted, resumed), or e.g. CONSULT:phone")] = None,
     fmt: Annotated[LedgerFormat, typer.Option("--format")] = LedgerFormat.table,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild the whole ledger from stored events first")] = False,
 ) -> None:
@@ -739,7 +741,7 @@ def ledger_command(
     from . import ledger
 
     with handled():
-        filters = ledger_filter(type, actor, recipient, status, since, until)
+        filters = ledger_filter(type, actor, recipient, status, since, until, family)
         with ledger_store(db, rebuild) as store:
             records = ledger.query(store, filters)
     if fmt is LedgerFormat.jsonl:

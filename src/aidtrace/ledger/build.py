@@ -11,7 +11,9 @@ result is exactly what ``rebuild`` gives from all stored events (tests check bot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..store import Store
@@ -31,12 +33,26 @@ class LedgerUpdate:
     ledger_events: int = 0  # ledger events written
 
 
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the merge allocates its many small objects
+    (none of which form cycles): its full collections would rescan them all again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def merge_reports(reports: Iterable[Report], rules: Rules) -> list[LedgerRows]:
     """Ledger rows of a set of reports made of whole components."""
     rows: list[LedgerRows] = []
-    for group in components(list(reports)):
-        cid = component_id(group)
-        rows.extend(ledger_rows(cluster, cid, rules) for cluster in cluster_reports(group, rules))
+    with without_gc():
+        for group in components(list(reports)):
+            cid = component_id(group)
+            rows.extend(ledger_rows(cluster, cid, rules) for cluster in cluster_reports(group, rules))
     return rows
 
 
@@ -46,13 +62,14 @@ def update(store: Store, rules: Rules | None = None) -> LedgerUpdate:
     upto, queued = store.ledger.queue()
     if not queued:
         return LedgerUpdate()
-    fresh = [report_from_record(rec, rules) for rec in store.ledger.records_of_documents(queued)]
-    touched = store.ledger.components_of_documents(queued)
-    touched |= store.ledger.neighbour_components((key, r.lo, r.hi) for r in fresh for key, _ in r.keys)
-    skip = set(queued)
-    kept = [report_from_record(rec, rules) for rec in store.ledger.records_of_components(touched)
-            if (rec.get("document") or {}).get("id") not in skip]
-    rows = merge_reports(fresh + kept, rules)
+    with without_gc():
+        fresh = [report_from_record(rec, rules) for rec in store.ledger.records_of_documents(queued)]
+        touched = store.ledger.components_of_documents(queued)
+        touched |= store.ledger.neighbour_components((key, r.lo, r.hi) for r in fresh for key, _ in r.keys)
+        skip = set(queued)
+        kept = [report_from_record(rec, rules) for rec in store.ledger.records_of_components(touched)
+                if (rec.get("document") or {}).get("id") not in skip]
+        rows = merge_reports(fresh + kept, rules)
     _write(store, touched, rows, upto)
     return LedgerUpdate(documents=len(queued), reports=len(fresh) + len(kept), components=len(touched),
                         ledger_events=len(rows))
@@ -62,8 +79,9 @@ def rebuild(store: Store, rules: Rules | None = None) -> LedgerUpdate:
     """Rebuild the whole ledger from every stored current event."""
     rules = rules or load_rules()
     upto, queued = store.ledger.queue()
-    reports = [report_from_record(rec, rules) for rec in store.ledger.all_records()]
-    rows = merge_reports(reports, rules)
+    with without_gc():
+        reports = [report_from_record(rec, rules) for rec in store.ledger.all_records()]
+        rows = merge_reports(reports, rules)
     _write(store, None, rows, upto)
     return LedgerUpdate(documents=len(queued), reports=len(reports),
                         components=len({r.event["component"] for r in rows}), ledger_events=len(rows))

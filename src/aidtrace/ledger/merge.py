@@ -32,11 +32,12 @@ from .reports import Report, Value
 from .rules import Progression, Rules
 
 
-@dataclass
+@dataclass(eq=False)
 class Stage:
     """One step of a ledger event (a status class) and the reports that tell it."""
 
     name: str
+    order: int = 0  # creation order within its cluster
     reports: list[Report] = field(default_factory=list)
     documents: set[str] = field(default_factory=set)
     pairs: set[str] = field(default_factory=set)
@@ -65,7 +66,7 @@ class Member:
     """A report in a cluster: which stage it tells and why it was merged."""
 
     report: Report
-    stage: int
+    stage: Stage
     how: str  # founder, restatement, progression
     matched: dict[str, Any]
 
@@ -79,10 +80,22 @@ class Cluster:
     founder: Report
     stages: list[Stage] = field(default_factory=list)
     members: list[Member] = field(default_factory=list)
+    created: int = 0  # stages made so far (a stage's ``order`` never changes when one is prepended)
 
     @property
     def last(self) -> Stage:
         return self.stages[-1]
+
+    @property
+    def first(self) -> Stage:
+        return self.stages[0]
+
+    def new_stage(self, name: str, first: bool = False) -> Stage:
+        """A new, empty stage at the end of the history (or, ``first``, at its start)."""
+        stage = Stage(name, order=self.created)
+        self.created += 1
+        self.stages.insert(0, stage) if first else self.stages.append(stage)
+        return stage
 
 
 def _date_rank(rep: Report) -> tuple[int, int, tuple[int, int, str, int, str]]:
@@ -145,24 +158,31 @@ def component_id(reports: Iterable[Report]) -> str:
 
 
 class _Active:
-    """Per blocking key, the (cluster, stage) pairs with a report whose interval ends at or
-    after a point, with that latest end; entries that fall out of every window are dropped."""
+    """Per blocking key, the stages (of clusters) with a report whose interval ends at or after a
+    point, with that latest end; entries that fall out of every window are dropped."""
 
     def __init__(self) -> None:
-        self.by_key: dict[str, dict[tuple[int, int], int]] = defaultdict(dict)
+        self.by_key: dict[str, dict[tuple[int, int], tuple[int, Stage]]] = defaultdict(dict)
 
-    def candidates(self, key: str, since: int) -> list[tuple[tuple[int, int], int]]:
+    def candidates(self, key: str, since: int) -> list[tuple[int, Stage, int]]:
+        """(cluster index, stage, latest end) of entries whose latest end is at least ``since``."""
         entries = self.by_key.get(key)
         if not entries:
             return []
-        dead = [cs for cs, hi in entries.items() if hi < since]
-        for cs in dead:
-            del entries[cs]
-        return sorted(entries.items())
+        dead = [k for k, (hi, _) in entries.items() if hi < since]
+        for k in dead:
+            del entries[k]
+        # every caller picks its best candidate by a total order, so the iteration order does not matter
+        return [(ci, stage, hi) for (ci, _), (hi, stage) in entries.items()]
 
-    def add(self, key: str, cluster: int, stage: int, hi: int) -> None:
+    def add(self, key: str, cluster: int, stage: Stage, hi: int) -> None:
         entries = self.by_key[key]
-        entries[(cluster, stage)] = max(hi, entries.get((cluster, stage), hi))
+        slot = (cluster, stage.order)
+        previous = entries.get(slot)
+        entries[slot] = (max(hi, previous[0]) if previous else hi, stage)
+
+
+Placement = tuple["Cluster", Stage, str, dict[str, Any]]
 
 
 def cluster_reports(reports: list[Report], rules: Rules) -> list[Cluster]:
@@ -174,63 +194,62 @@ def cluster_reports(reports: list[Report], rules: Rules) -> list[Cluster]:
         if placed is None:
             cluster = Cluster(index=len(clusters), family=rep.family, founder=rep)
             clusters.append(cluster)
-            cluster.stages.append(Stage(rep.stage))
-            placed = (cluster, 0, "founder", {})
+            stage = cluster.new_stage(rep.stage)
+            placed = (cluster, stage, "founder", {})
         cluster, stage, how, matched = placed
-        cluster.stages[stage].add(rep)
+        stage.add(rep)
         cluster.members.append(Member(rep, stage, how, matched))
         for key, _window in rep.keys:
             active.add(key, cluster.index, stage, rep.hi)
     return clusters
 
 
-def _restate(rep: Report, clusters: list[Cluster], active: _Active,
-             rules: Rules) -> tuple[Cluster, int, str, dict[str, Any]] | None:
+def _restate(rep: Report, clusters: list[Cluster], active: _Active, rules: Rules) -> Placement | None:
     """The best stage ``rep`` restates: same family and stage, compatible date, value, items."""
-    best: tuple[tuple[int, ...], Cluster, int, dict[str, Any]] | None = None
+    best: tuple[tuple[int, ...], Cluster, Stage, dict[str, Any]] | None = None
     for key, window in rep.keys:
         if not key.startswith("r|"):
             continue
-        for (ci, si), _hi in active.candidates(key, rep.lo - window):
+        for ci, stage, _hi in active.candidates(key, rep.lo - window):
             cluster = clusters[ci]
-            stage = cluster.stages[si]
             matched = restatement_match(rep, stage, rules)
             if matched is None:
                 continue
-            score = (-matched.pop("_score"), ci, si)
+            score = (-matched.pop("_score"), ci, stage.order)
             if best is None or score < best[0]:
-                best = (score, cluster, si, matched)
+                best = (score, cluster, stage, matched)
     if best is None:
         return None
     return best[1], best[2], "restatement", best[3]
 
 
-def _progress(rep: Report, clusters: list[Cluster], active: _Active,
-              rules: Rules) -> tuple[Cluster, int, str, dict[str, Any]] | None:
-    """The latest cluster ``rep`` moves to a next stage (pledged -> delivered, halted -> resumed)."""
+def _progress(rep: Report, clusters: list[Cluster], active: _Active, rules: Rules) -> Placement | None:
+    """The cluster ``rep`` is a next step of (pledged -> delivered, halted -> resumed), else one it
+    is the missing earlier step of (a pledge reported with a later date than its delivery)."""
     if rep.family not in rules.progress_families:
         return None
-    best: tuple[tuple[int, int], Cluster, dict[str, Any]] | None = None
+    best: tuple[tuple[int, int, int], Cluster, bool, dict[str, Any]] | None = None
     for key, window in rep.keys:
         if not key.startswith("p|"):
             continue
         anchor = key.rsplit("|", 1)[1]
-        for (ci, _si), hi in active.candidates(key, rep.lo - window):
+        for ci, _stage, hi in active.candidates(key, rep.lo - window):
             cluster = clusters[ci]
-            step = rules.progression(cluster.last.name, rep.stage)
-            if step is None or cluster.family != rep.family:
+            if cluster.family != rep.family:
                 continue
-            matched = progression_match(rep, cluster, step, anchor, hi, rules)
-            if matched is None:
-                continue
-            score = (-cluster.last.lo, ci)
-            if best is None or score < best[0]:
-                best = (score, cluster, matched)
+            for before in (False, True):
+                source, target = (rep.stage, cluster.first.name) if before else (cluster.last.name, rep.stage)
+                step = rules.progression(source, target)
+                matched = step and progression_match(rep, cluster, step, anchor, hi, rules, before)
+                if matched:
+                    score = (int(before), -(cluster.first.lo if before else cluster.last.lo), ci)
+                    if best is None or score < best[0]:
+                        best = (score, cluster, before, matched)
     if best is None:
         return None
-    cluster = best[1]
-    cluster.stages.append(Stage(rep.stage))
-    return cluster, len(cluster.stages) - 1, "progression", best[2]
+    _, cluster, before, matched = best
+    stage = cluster.new_stage(rep.stage, first=before)
+    return cluster, stage, "progression", matched
 
 
 # ---------------------------------------------------------------------- compatibility
@@ -274,28 +293,33 @@ def restatement_match(rep: Report, stage: Stage, rules: Rules) -> dict[str, Any]
 
 
 def progression_match(rep: Report, cluster: Cluster, step: Progression, anchor: str, latest: int,
-                      rules: Rules) -> dict[str, Any] | None:
-    """Why ``rep`` is the next step of ``cluster`` (its anchor, the gap), or None."""
+                      rules: Rules, before: bool = False) -> dict[str, Any] | None:
+    """Why ``rep`` is the next step of ``cluster`` (or, ``before``, its missing earlier step):
+    its anchor and the gap in days; None if it is not."""
     if step.anchor and anchor == "*":
         return None
     if rep.lo - latest > step.horizon_days:
         return None
-    last = cluster.last
-    if rep.hi + rules.day_tolerance < last.lo:  # a next step does not happen before the last one
+    near = cluster.first if before else cluster.last
+    near_date = near.best_date
+    assert near_date is not None
+    if before and rep.lo > near_date.hi + rules.day_tolerance:  # an earlier step is not dated after the next
         return None
-    if items_agree(rep, last.items, rules) is None:
+    if not before and rep.hi + rules.day_tolerance < near.lo:  # a next step does not happen before the last one
+        return None
+    if items_agree(rep, near.items, rules) is None:
         return None
     if anchor.startswith("v:") and not any(
             m.report.value is not None and rep.value is not None and values_agree(rep.value, m.report.value, rules)
             for m in cluster.members):
         return None
-    prior = last.best_date
-    assert prior is not None
+    steps = (rep, near_date) if before else (near_date, rep)
     return {
-        "against": prior.event_id, "stage": f"{last.name} -> {rep.stage}",
-        "type": f"{prior.type} -> {rep.type}", "status": f"{prior.status} -> {rep.status}",
+        "against": near_date.event_id,
+        "stage": f"{rep.stage} -> {near.name} (an earlier step)" if before else f"{near.name} -> {rep.stage}",
+        "type": f"{steps[0].type} -> {steps[1].type}", "status": f"{steps[0].status} -> {steps[1].status}",
         "parties": sorted(rep.pairs & {p for s in cluster.stages for p in s.pairs}),
-        "anchor": _anchor_text(anchor, rep), "days_after": rep.lo - last.lo,
+        "anchor": _anchor_text(anchor, rep), "days_after": rep.lo - near.lo,
     }
 
 

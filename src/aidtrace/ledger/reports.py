@@ -71,6 +71,7 @@ class Report:
     record: dict[str, Any]
     pairs: frozenset[str] = frozenset()
     keys: tuple[tuple[str, int], ...] = ()  # (blocking key, window in days)
+    named_items: frozenset[str] = frozenset()  # canonical names of the named systems among its items
 
     @property
     def order(self) -> tuple[int, int, str, int, str]:
@@ -81,10 +82,6 @@ class Report:
     def explicit(self) -> bool:
         """The date came from the text, not from the publication date."""
         return self.precision not in (PUBLISHED, UNDATED)
-
-    @property
-    def named_items(self) -> frozenset[str]:
-        return frozenset(i.canonical for i in self.items if i.named)
 
 
 @dataclass
@@ -119,6 +116,7 @@ def report_from_record(rec: dict[str, Any], rules: Rules) -> Report:
         status=rec.get("status"), modality=rec.get("modality") or "asserted", family="", stage=rules.stage(rec.get("status")),
         actors=codes(rec.get("actor")), recipients=codes(rec.get("recipient")), lo=lo, hi=hi,
         precision=precision, value=value, items=items, record=rec)
+    rep.named_items = frozenset(i.canonical for i in items if i.named)
     rep.family = family(rep, rules)
     rep.pairs = pair_keys(rep.actors, rep.recipients)
     rep.keys = blocking_keys(rep, rules)

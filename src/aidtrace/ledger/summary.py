@@ -53,8 +53,10 @@ def ledger_rows(cluster: Cluster, component: str, rules: Rules) -> LedgerRows:
         "reports": rec["reports"], "first_reported": rec["first_reported"],
         "last_reported": rec["last_reported"], "record": rec,
     }
+    position = {id(stage): i for i, stage in enumerate(cluster.stages)}
     members = [{"event_id": m.report.event_id, "ledger_id": lid, "component": component,
-                "document_id": m.report.document_id, "stage": m.stage, "how": m.how, "matched": m.matched}
+                "document_id": m.report.document_id, "stage": position[id(m.stage)], "how": m.how,
+                "matched": m.matched}
                for m in cluster.members]
     keys = [{"key": key, "lo": m.report.lo, "hi": m.report.hi, "reach": window,
              "event_id": m.report.event_id, "component": component}
