@@ -360,7 +360,7 @@ def _roles(mentions: list[Mention]) -> list[Role]:
 
 def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger) -> _Found | None:
     mod = read_modality(trig)
-    if trig.kind == "noun" and occasion_prep(trig.token):
+    if trig.kind == "noun" and trig.sense.type == "CONSULT" and occasion_prep(trig.token):
         mod = _occasion_modality(trig, mod)
     if mod.modality not in KEPT_MODALITIES:
         return None
@@ -953,27 +953,30 @@ def _confidence(how: str, has_recipient: bool, mod: Modality) -> float:
     return min(1.0, base + (0.1 if has_recipient else 0.0) - (0.1 if mod.modality != "asserted" else 0.0))
 
 
-def _elsewhere(time: DateSpan, trig: Trigger) -> bool:
-    """A time expression that dates something else: inside a relative clause that does not hold
-    the trigger ("Scholz, who faces elections in February"), or inside what an agreement or pledge
-    is about ("agreed to allocate EUR 40 billion in 2025": the agreement is not in 2025)."""
+def _elsewhere(time: DateSpan, trig: Trigger, published: date | None = None) -> bool:
+    """A time expression that dates something else: one that belongs to a clause of its own which
+    does not hold the trigger ("Scholz, who faces elections in February"; "as funding runs out by
+    the end of the month"), or, for an agreement or pledge, a time still to come inside what is
+    agreed ("agreed to allocate EUR 40 billion in 2025": the agreement is not in 2025)."""
     if time.offset is None:
         return False
     sent = trig.token.sent
-    tok = next((t for t in sent if t.idx - sent.start_char <= time.offset[0] < t.idx - sent.start_char + len(t.text)
-                or t.idx - sent.start_char >= time.offset[0]), None)
+    tok = next((t for t in sent if t.idx - sent.start_char >= time.offset[0]), None)
     if tok is None:
         return False
-    cur = tok
-    while cur.head != cur:
-        if cur == trig.token or (trig.governor is not None and cur == trig.governor):
-            break
-        if cur.dep_ in ("relcl", "acl") and cur.pos_ in ("VERB", "AUX") and trig.token not in cur.subtree:
-            return True
-        if cur.dep_ in ("xcomp", "ccomp") and cur.head == trig.token and trig.sense.type == "AGREE":
-            return True
-        cur = cur.head
+    verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    own = {trig.token.i} | ({trig.governor.i} if trig.governor is not None else set())
+    if verb is not None and verb.i not in own and verb.dep_ in ("relcl", "advcl") \
+            and any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children) \
+            and trig.token not in verb.subtree and not (trig.governor is not None and trig.governor in verb.subtree):
+        return True
+    if trig.sense.type == "AGREE" and published is not None and time.start and time.start > published.isoformat():
+        return any(a.dep_ in ("xcomp", "ccomp") and a.head == trig.token for a in [tok, *tok.ancestors])
     return False
+
+
+def _within(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def _within_tokens(offset: tuple[int, int], tokens: Iterable[Token]) -> bool:
@@ -996,12 +999,15 @@ def _publication(doc: Document) -> DateSpan:
 def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[int, int],
                     trig: Trigger, mod: Modality) -> None:
     """Date, value and items found inside the trigger's clause."""
-    from .when import event_date
-
     future = mod.modality == "future" and mod.reason != "pledge word"  # "on Tuesday, Belgium pledged"
-    times = _times(sent.text, doc.published, future)
-    times = [t for t in times if not _elsewhere(t, trig)]
-    if trig.kind == "noun" and occasion_prep(trig.token) and trig.governor is not None:
+    speech = _speech_span(trig)
+    times = _times(sent.text, doc.published, future, past=not future and _past_tense(trig))
+    if future and speech:  # "on Tuesday it was announced that X would send ...": the telling is past
+        told = [t for t in _times(sent.text, doc.published, False) if t.offset and _within(t.offset, speech)]
+        times = [t for t in times if not (t.offset and _within(t.offset, speech))] + told
+    times = [t for t in times if not _elsewhere(t, trig, doc.published)]
+    meeting = trig.kind == "noun" and trig.sense.type == "CONSULT" and occasion_prep(trig.token) is not None
+    if meeting and trig.governor is not None:
         # a meeting round a clause: its own words date it, or the clause's, never what the
         # clause is about ("at the summit, leaders agreed to provide aid next year")
         about = {t.i for t in object_tokens(trig.governor)} - {t.i for t in trig.token.subtree}
@@ -1013,12 +1019,13 @@ def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[i
     inside = [t for t in times if t.offset and clause[0] <= t.offset[0] < clause[1]]
     if inside:
         event.date = _nearest(inside, trig)
-    elif trig.kind == "noun" and occasion_prep(trig.token):
+    elif meeting:
         event.date = _publication(doc)
-    else:
-        speech = _speech_span(trig)
-        event.date = event_date(sent.text, doc.published, doc.published_precision, future=future,
-                                speech_span=speech)
+    else:  # the first time outside the reporting clause, else the reporting clause's ("officials said
+        # Tuesday"), else the publication date
+        ordered = sorted(times, key=lambda t: t.offset or (0, 0))
+        own = [t for t in ordered if not (speech and t.offset and _within(t.offset, speech))]
+        event.date = (own or ordered or [_publication(doc)])[0]
     if event.date and event.date.start and doc.published and mod.modality == "asserted" \
             and event.date.end and event.date.end < _years_before(doc, 1):
         event.modality = "historical"
@@ -1038,10 +1045,10 @@ def _attach_details(event: Event, doc: Document, sent: Sentence, clause: tuple[i
 # A sentence with several triggers is searched for dates, amounts and items once; copies are
 # handed out because events own (and may later change) what they hold.
 @lru_cache(maxsize=256)
-def _times_cached(text: str, published: date | None, future: bool) -> tuple[DateSpan, ...]:
+def _times_cached(text: str, published: date | None, future: bool, past: bool = False) -> tuple[DateSpan, ...]:
     from .when import find_times
 
-    return tuple(find_times(text, published, future=future))
+    return tuple(find_times(text, published, future=future, past=past))
 
 
 @lru_cache(maxsize=256)
@@ -1058,8 +1065,18 @@ def _items_cached(text: str) -> tuple[Item, ...]:
     return tuple(find_items(text))
 
 
-def _times(text: str, published: date | None, future: bool) -> list[DateSpan]:
-    return [copy(t) for t in _times_cached(text, published, future)]
+def _times(text: str, published: date | None, future: bool, past: bool = False) -> list[DateSpan]:
+    return [copy(t) for t in _times_cached(text, published, future, past)]
+
+
+def _past_tense(trig: Trigger) -> bool:
+    """The trigger's clause tells of what happened ("came after the attack", "has sent")."""
+    verb = trig.token if trig.kind == "verb" else trig.governor
+    if verb is None:
+        return False
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(
+        c.dep_ in ("aux", "auxpass") and lemma(c) in ("have", "be") and c.tag_ in ("VBD", "VBZ", "VBP")
+        for c in verb.children))
 
 
 def _money(text: str, on: date | None) -> list[Money]:

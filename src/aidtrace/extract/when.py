@@ -121,6 +121,7 @@ _QUAL = (r"(?P<qual>nearly|almost|just\s+under|less\s+than|more\s+than|over|just
 class _Ctx:
     published: date | None
     future: bool
+    past: bool = False  # the clause tells of what happened: dates without a year lie behind
 
 
 Resolver = Callable[[re.Match[str], _Ctx], "_Span | None"]
@@ -143,7 +144,7 @@ def _year_for_month(month: int, ctx: _Ctx, rel: str | None = None) -> int | None
         return pub.year
     if ctx.future:
         return pub.year if month >= pub.month else pub.year + 1
-    return pub.year if month <= pub.month else pub.year - 1
+    return pub.year if month <= pub.month else pub.year - 1  # (past and neutral alike)
 
 
 def _day_month(month: int, day: int, ctx: _Ctx) -> date | None:
@@ -155,7 +156,7 @@ def _day_month(month: int, day: int, ctx: _Ctx) -> date | None:
         when = date(pub.year, month, day)
         if ctx.future and when < pub:
             return date(pub.year + 1, month, day)
-        if not ctx.future and when > pub + timedelta(days=183):
+        if not ctx.future and when > pub + timedelta(days=0 if ctx.past else 183):
             return date(pub.year - 1, month, day)
     except ValueError:
         return None
@@ -623,7 +624,7 @@ def _apply_modifiers(found: list[_Found], sentence: str, ctx: _Ctx) -> list[_Fou
     return out
 
 
-def find_times(sentence: str, published: date | None, future: bool = False) -> list[DateSpan]:
+def find_times(sentence: str, published: date | None, future: bool = False, past: bool = False) -> list[DateSpan]:
     """All time expressions in a sentence, resolved against the publication date.
 
     Args:
@@ -632,8 +633,10 @@ def find_times(sentence: str, published: date | None, future: bool = False) -> l
             None only absolute expressions ("24 February 2022", "2024") are returned.
         future: the clause is about the future ("will visit on Tuesday"): weekdays and
             dates without a year resolve forward.
+        past: the clause tells of what happened ("came after the October 7 attack"): a date
+            without a year is never later than publication.
     """
-    ctx = _Ctx(published, future)
+    ctx = _Ctx(published, future, past and not future)
     base = _base_times(sentence, ctx)
     if future:  # "since June" looks back even in a sentence about the future
         past = {f.start: f for f in _base_times(sentence, _Ctx(published, False))}
@@ -642,7 +645,7 @@ def find_times(sentence: str, published: date | None, future: bool = False) -> l
     return [_to_datespan(f, sentence[f.start:f.end]) for f in found]
 
 
-_SINCE_BEFORE = re.compile(r"since\s+$", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 
 
 def _to_datespan(f: _Found, text: str, offset: tuple[int, int] | None = None) -> DateSpan:
@@ -763,12 +766,41 @@ def infer_publication(text: str) -> tuple[date, Precision] | None:
     spans = [s for s in find_times(text, None) if s.start and s.text and _EXPLICIT_YEAR.search(s.text)
              and s.offset and not _DEADLINE.search(text[max(0, s.offset[0] - 12):s.offset[0]])]
     if not spans:
-        return None
+        return _weekday_date(text)
     head = [s for s in spans if s.offset and s.offset[0] < HEADER_CHARS and s.precision == "day"]
     if head:
         return date.fromisoformat(head[0].start[:10]), "day"  # type: ignore[index]
     latest = max(date.fromisoformat((s.end or s.start)[:10]) for s in spans)  # type: ignore[index]
     return date(latest.year, 1, 1), "year"
+
+
+_WEEKDAY_DATE = re.compile(
+    r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:(?P<d1>\d{1,2})\s+)?"
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?:\s+(?P<d2>\d{1,2}))?\b")
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+# The latest year a weekday date without a year is looked for in.
+_LATEST_YEAR = date.today().year
+
+
+def _weekday_date(text: str) -> tuple[date, Precision] | None:
+    """"on Tuesday, June 18" with no year anywhere: the latest year in which that day was a
+    Tuesday dates the article."""
+    for m in _WEEKDAY_DATE.finditer(text):
+        day = int(m["d1"] or m["d2"] or 0)
+        if not day:
+            continue
+        month, weekday = _MONTH_NAMES.index(m["month"].lower()) + 1, _WEEKDAY_NAMES.index(m["wd"].lower())
+        for year in range(_LATEST_YEAR, _LATEST_YEAR - 12, -1):
+            try:
+                when = date(year, month, day)
+            except ValueError:
+                break
+            if when.weekday() == weekday and when <= date.today():
+                return when, "day"
+    return None
 
 
 _ABSOLUTE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b",
