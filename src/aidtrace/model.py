@@ -297,6 +297,8 @@ class Event:
     confidence: float = 0.5
     mentions: int = 1
     superseded: bool = False
+    # what the trigger word itself signals (AID for "will send" coded AGREE); not exported
+    sense: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def id(self) -> str:

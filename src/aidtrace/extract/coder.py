@@ -195,21 +195,46 @@ def _implicit_recipients(events: list[Event], focus: dict[str, list[Mention]]) -
     for country, named in focus.items():
         counts[country] = counts.get(country, 0) + len(named)
         roles.setdefault(country, Role(named[0].text, named[0].entity))
-    if not counts:
-        return
-    main = max(counts, key=lambda c: counts[c])
+    main = max(counts, key=lambda c: counts[c]) if counts else None
     for e in events:
-        if (_is_aid_domain(e) or _gives(e)) and e.type != "THREATEN" and not e.recipient \
-                and main not in _codes(e.actor) \
-                and len(e.actor) == 1:
+        if not ((_is_aid_domain(e) or _gives(e)) and e.type != "THREATEN" and not e.recipient and len(e.actor) == 1):
+            continue
+        if main is not None and main not in _codes(e.actor):
             e.recipient = [roles[main]]
             e.confidence = max(0.3, e.confidence - 0.2)
+        elif main is None and _gives(e):
+            partner = _counterpart(e, events)  # "Berlin is providing another package" in a story of
+            if partner is not None:            # Germany and Ukraine meeting and signing a deal
+                e.recipient = [partner]
+                e.confidence = max(0.3, e.confidence - 0.3)
+
+
+def _counterpart(event: Event, events: list[Event]) -> Role | None:
+    """The country an article pairs a donor with most often (met, agreed with, called), when the
+    article names no recipient of aid at all."""
+    own = _codes(event.actor)
+    counts: dict[str, int] = {}
+    roles: dict[str, Role] = {}
+    for other in events:
+        parties = other.actor + other.recipient
+        if other is event or not own & _codes(parties):
+            continue
+        for r in parties:
+            if r.entity.country and r.entity.country not in own:
+                counts[r.entity.country] = counts.get(r.entity.country, 0) + 1
+                roles.setdefault(r.entity.country, r)
+    if not counts:
+        return None
+    best = max(counts, key=lambda c: counts[c])
+    return roles[best] if list(counts.values()).count(counts[best]) == 1 else None
 
 
 def _gives(event: Event) -> bool:
-    """Aid given, pledged, or halted, in any field (the article's recipients of support)."""
-    return event.type in ("AID", "AGREE") or (event.type in ("SANCTION", "THREATEN")
-                                              and event.status in ("halted", "planned"))
+    """Aid given, pledged, or halted, in any field (the article's recipients of support); not
+    agreements or meetings that happen to be coded AGREE."""
+    if event.type == "AGREE":
+        return event.sense == "AID" or event.status == "pledged"
+    return event.type == "AID" or (event.type in ("SANCTION", "THREATEN") and event.status in ("halted", "planned"))
 
 
 def _is_furniture(doc: Document, sent: Sentence) -> bool:
@@ -461,7 +486,7 @@ def _make_found(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigg
         actor=_roles(actors), recipient=_roles(recipients), status=status,
         negated=mod.negated, modality=mod.modality,  # type: ignore[arg-type]
         evidence=evidence, attribution=_attribution(trig, ctx),
-        confidence=_confidence(how, bool(recipients), mod),
+        confidence=_confidence(how, bool(recipients), mod), sense=trig.sense.type,
     )
     _attach_details(event, doc, sent, clause, trig, mod)
     anaphoric = trig.kind == "noun" and how == "context"
@@ -915,9 +940,12 @@ def _about_aid(trig: Trigger) -> bool:
 
 
 def _clause_span(trig: Trigger) -> tuple[int, int]:
-    """Character span (in the sentence) of the clause a trigger belongs to."""
+    """Character span (in the sentence) of the clause a trigger belongs to, without a clause
+    coordinated after it ("agrees a deal and reveals a £950m package": the sum is the package's)."""
     head = trig.token if trig.kind == "verb" else (trig.governor or trig.token)
-    toks = [t for t in head.subtree]
+    later = {t.i for c in head.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and c.i > head.i
+             and trig.token not in c.subtree for t in c.subtree}
+    toks = [t for t in head.subtree if t.i not in later]
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
 
 
@@ -1191,6 +1219,8 @@ def _merge_into(events: list[_Found], new: _Found) -> _Found | None:
     return None
 
 
+# Item categories that name no system ("weapons", "equipment"): they agree with any.
+GENERIC_ITEMS = {None, "other"}
 # Classes of statement that can report one deal in different words.
 DEAL_CLASSES = {"aid", "agreement", "cooperation"}
 # An event stated this near the top of an article is its headline or lede.
@@ -1224,8 +1254,8 @@ def _restatement(old_found: _Found, new_found: _Found) -> bool:
     if cls != other:
         # a sale pledged and the contract signed, a deal agreed and the joint production it sets
         # up: one event when the same parties share a stated detail
-        a = _codes(old.actor) | _codes(old.recipient)
-        return {cls, other} <= DEAL_CLASSES and bool(a) and a == _codes(new.actor) | _codes(new.recipient) \
+        a, b = _codes(old.actor) | _codes(old.recipient), _codes(new.actor) | _codes(new.recipient)
+        return {cls, other} <= DEAL_CLASSES and bool(a) and bool(b) and (a <= b or b <= a) \
             and _shared_detail(old, new)
     a1, r1, a2, r2 = _codes(old.actor), _codes(old.recipient), _codes(new.actor), _codes(new.recipient)
     if cls in ("meeting", "cooperation", "agreement"):
@@ -1245,14 +1275,14 @@ def _shared_detail(a: Event, b: Event) -> bool:
     system or class of equipment, or overlapping dates that both come from the text."""
     if a.value is not None and b.value is not None:
         return _equal_value(a.value, b.value)
-    if [i for i in a.items if i.category] and [i for i in b.items if i.category]:
+    if [i for i in a.items if i.category not in GENERIC_ITEMS] and [i for i in b.items if i.category not in GENERIC_ITEMS]:
         return _same_items(a.items, b.items)
     return bool(a.date and b.date and a.date.text and b.date.text) and _same_time(a.date, b.date)
 
 
 def _same_items(a: list[Item], b: list[Item]) -> bool:
     """Items of two statements agree when one names none or they share a system or a category."""
-    a, b = [i for i in a if i.category], [i for i in b if i.category]  # "weapons", "equipment": any
+    a, b = [i for i in a if i.category not in GENERIC_ITEMS], [i for i in b if i.category not in GENERIC_ITEMS]
     if not a or not b:
         return True
     keys = {k for i in a for k in (i.canonical, i.category) if k}

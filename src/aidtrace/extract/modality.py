@@ -65,6 +65,13 @@ def _negated(chain: list[Token], trigger: Trigger) -> bool:
     return any(lemma(t) in lex.negation_words and t != trigger.token for t in chain)
 
 
+def _conjunct_of(tok: Token, chain: list[Token]) -> bool:
+    """The chain reached ``tok`` from a verb coordinated with it ("agrees a deal and reveals a
+    package"): agreeing is not the intent of revealing."""
+    index = chain.index(tok)
+    return index > 0 and chain[index - 1].dep_ == "conj" and chain[index - 1].head == tok
+
+
 def _future(chain: list[Token], trigger: Trigger) -> str:
     lex = load_lexicon()
     for tok in chain:
@@ -73,7 +80,7 @@ def _future(chain: list[Token], trigger: Trigger) -> str:
                 return "auxiliary"
             if child.dep_ in ("amod", "advmod", "compound") and child.lower_ in lex.future_words:
                 return f"modifier {child.lower_}"
-        if tok != trigger.token and lemma(tok) in INTENT_VERBS:
+        if tok != trigger.token and lemma(tok) in INTENT_VERBS and not _conjunct_of(tok, chain):
             return f"intent {lemma(tok)}"
         if tok != trigger.token and lemma(tok) == "plan" and tok.pos_ == "NOUN":
             return "plans"
