@@ -639,8 +639,8 @@ def find_times(sentence: str, published: date | None, future: bool = False, past
     ctx = _Ctx(published, future, past and not future)
     base = _base_times(sentence, ctx)
     if future:  # "since June" looks back even in a sentence about the future
-        past = {f.start: f for f in _base_times(sentence, _Ctx(published, False))}
-        base = [past.get(f.start, f) if _SINCE_BEFORE.search(sentence[:f.start]) else f for f in base]
+        behind = {f.start: f for f in _base_times(sentence, _Ctx(published, False))}
+        base = [behind.get(f.start, f) if _SINCE_BEFORE.search(sentence[:f.start]) else f for f in base]
     found = _apply_modifiers(_join_ranges(base, sentence, ctx), sentence, ctx)
     return [_to_datespan(f, sentence[f.start:f.end]) for f in found]
 
