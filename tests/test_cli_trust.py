@@ -165,3 +165,19 @@ def test_concurrent_ingests_never_analyse_a_document_twice(tmp_path: Path) -> No
     with Store.open(db, readonly=True) as store:
         assert store.counts()["documents"] == 24 and store.count_to_analyse() == 0
     assert analysed == 24  # each document analysed by exactly one of the two runs
+
+
+def test_the_ledger_table_shows_article_text_literally() -> None:
+    from rich.console import Console
+
+    from aidtrace.cli import ledger_table
+
+    record = {"ledger_id": "L1", "type": "AID", "date": {"start": "2025-03-04", "precision": "day"},
+              "actor": [{"text": "[/red] Friends [sic]", "country": None, "org": None}],
+              "recipient": [{"text": "\x1b]0;x\x07Ukraine", "country": None, "org": None}],
+              "status_history": [], "status": "pledged", "value": {"text": "[b]5 bn"}, "reports": 2,
+              "evidence": [{"sentence": "They sent [sic] aid [/bold]."}]}
+    console = Console(width=250, record=True, force_terminal=False)
+    console.print(ledger_table([record]))
+    shown = console.export_text()
+    assert "[/red] Friends [sic]" in shown and "They sent [sic] aid [/bold]." in shown and "\x1b" not in shown

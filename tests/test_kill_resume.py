@@ -149,6 +149,24 @@ def test_the_command_killed_at_random_moments_with_its_workers(
                                capture_output=True, text=True, timeout=300)
         assert again.returncode == 1, again.stderr  # 1: the broken line is rejected, as in a clean run
         assert snapshot(str(db)) == expected, f"kill after {delay:.2f} s"
+        # the killed command's worker processes end with it instead of waiting for ever
+        deadline = time.monotonic() + 15
+        while _processes_using(db) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _processes_using(db) == []
+
+
+def _processes_using(db: Path) -> list[int]:
+    """Live processes whose command line names ``db`` (zombies excluded)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(db).encode() in (entry / "cmdline").read_bytes() \
+                    and b"\nState:\tZ" not in (entry / "status").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 POSTGRES_DRIVER_POINTS = (1, 3, 6, 9, 40, 120)

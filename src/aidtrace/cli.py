@@ -721,10 +721,10 @@ def ledger_table(records: list[dict[str, Any]]) -> Table:
     for r in records:
         when = r.get("date") or {}
         evidence = (r.get("evidence") or [{}])[0].get("sentence")
-        table.add_row(r["ledger_id"], shown_date(when.get("start"), when.get("precision")),
-                      " ".join(filter(None, [r.get("type"), r.get("mode")])),
-                      cut(f"{codes(r.get('actor'))} → {codes(r.get('recipient'))}", 24),
-                      history_short(r), cell(value_text(r)), str(r.get("reports")), cell(evidence))
+        table.add_row(cell(r["ledger_id"]), cell(shown_date(when.get("start"), when.get("precision"))),
+                      cell(" ".join(filter(None, [r.get("type"), r.get("mode")]))),
+                      cell(f"{codes(r.get('actor'))} → {codes(r.get('recipient'))}", 24),
+                      cell(history_short(r)), cell(value_text(r)), cell(r.get("reports")), cell(evidence))
     return table
 
 

@@ -18,6 +18,8 @@ import gc
 import json
 import os
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -204,6 +206,15 @@ def _start_worker() -> None:
     # numpy is first imported in the worker (the parent never imports it before forking).
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker when its parent is gone (killed by SIGKILL, it cannot stop its pool):
+    an orphaned worker would otherwise wait on its queue for ever, holding its memory."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 # ---------------------------------------------------------------------- ingest
