@@ -181,3 +181,21 @@ def test_the_ledger_table_shows_article_text_literally() -> None:
     console.print(ledger_table([record]))
     shown = console.export_text()
     assert "[/red] Friends [sic]" in shown and "They sent [sic] aid [/bold]." in shown and "\x1b" not in shown
+
+
+def test_ingest_refuses_another_applications_database_unless_forced(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "photos.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    story = tmp_path / "a.txt"
+    story.write_text("Germany pledged 500 million euros in military aid to Ukraine on Monday.\n", encoding="utf-8")
+    refused = run("ingest", str(story), "--db", str(db), "--date", "2025-03-10")
+    assert refused.exit_code == 1 and "not an aidtrace database" in refused.stderr and "--force-db" in refused.stderr
+    assert refused.stderr.count("\n") == 1
+    assert run("docs", "--db", str(db)).exit_code == 1  # a read command refuses it too, without writing
+    forced = run("ingest", str(story), "--db", str(db), "--date", "2025-03-10", "--force-db")
+    assert forced.exit_code == 0, forced.output
