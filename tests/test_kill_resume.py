@@ -27,6 +27,9 @@ from aidtrace import pipeline
 from aidtrace.settings import Settings
 from conftest import EXAMPLES
 
+# every example article, plus three documents of the wire file (a story, its correction, a near-duplicate)
+DOCUMENTS = len(list(EXAMPLES.glob("*.txt"))) + 3
+
 DRIVER = """
 import os, signal, sys
 from sqlalchemy import event
@@ -90,7 +93,7 @@ def clean(corpus: list[str], tmp_path_factory: pytest.TempPathFactory) -> tuple[
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     state = snapshot(db)
-    assert state["events"] and len(state["documents"]) == 11 and state["rejections"]
+    assert state["events"] and len(state["documents"]) == DOCUMENTS and state["rejections"]
     assert any(d[6] for d in state["documents"]) and any(d[5] == 2 for d in state["documents"])
     return state, int(done.stdout.split()[-1])
 
@@ -183,6 +186,6 @@ def test_kills_during_set_up_and_storing_on_postgresql(corpus: list[str], postgr
     summary = pipeline.ingest(corpus, Settings.load(db=postgres_db, jobs=1))
     with Store.open(postgres_db, readonly=True) as store:
         counts = store.counts()
-        assert counts["documents"] == 11 and store.count_to_analyse() == 0
+        assert counts["documents"] == DOCUMENTS and store.count_to_analyse() == 0
         assert len({d.id for d in store.documents()}) == counts["documents"]
     assert summary.failed == 0
