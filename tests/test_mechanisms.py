@@ -240,3 +240,70 @@ def test_refusing_aid_is_a_denied_rejection() -> None:
     event = the(coded("President Donald Trump declined to approve a 400 million dollar military aid package for "
                       "Taiwan.", date="2025-09-19"), "REJECT")
     assert (event.mode, event.status) == ("assist", "denied")
+
+
+# ---------------------------------------------------------------------- places and parties
+
+
+def test_a_town_gives_its_country_but_is_never_an_actor() -> None:
+    event = the(coded("A roadside bomb near the town of Tikrit killed four Iraqi police officers on Tuesday."), "ASSAULT")
+    assert codes(event.actor) == {"IRQ"}  # by place: the attacker is not named
+    assert not of_type(coded("Tikrit welcomed the decision to lift the curfew."), "CONCEDE")
+
+
+@pytest.mark.parametrize(("date", "country"), [("2003-05-20", "SDN"), ("2015-05-20", "SSD")])
+def test_a_place_belongs_to_the_country_it_was_part_of_on_the_day(date: str, country: str) -> None:
+    event = the(coded("Sudanese rebels shelled the town of Bentiu on Tuesday, local officials said.", date), "ASSAULT")
+    assert codes(event.recipient) == {country}
+
+
+@pytest.mark.parametrize(("text", "not_code"), [
+    ("Police in northern Kosovo detained four ethnic Serbs after a shooting on Sunday.", "SRB"),
+    ("An anti-Iran columnist was shot dead outside his office in Erbil.", "IRN"),
+    ("Gunmen killed the driver of Russia's militia ally in eastern Syria on Friday.", "RUS"),
+])
+def test_ethnic_groups_attitudes_and_allies_are_not_the_state(text: str, not_code: str) -> None:
+    events = of_type(coded(text, "2019-06-03"), "COERCE", "ASSAULT")
+    assert events and all(not_code not in codes(e.recipient) | codes(e.actor) for e in events)
+
+
+def test_an_entity_in_the_purpose_of_a_clause_is_not_the_target() -> None:
+    event = the(coded("Kenyan police broke up a rally held by students in Nakuru to protest the decision of "
+                      "sending troops to Haiti.", "2024-06-03"), "COERCE")
+    assert "HTI" not in codes(event.recipient)
+
+
+def test_a_titled_person_takes_the_only_country_of_domestic_politics() -> None:
+    event = the(coded("President Ali Hamadi on Monday lifted the state of emergency imposed in Chad last year.",
+                      "2001-03-05"), "CONCEDE")
+    assert codes(event.actor) == {"TCD"} and codes(event.recipient) == {"TCD"}
+
+
+def test_a_demand_by_an_organisation_is_not_addressed_to_itself() -> None:
+    event = the(coded("EU foreign ministers demanded the withdrawal of Russian troops from Moldova on Monday, "
+                      "diplomats quoted an EU statement as saying.", "2014-03-03"), "REQUEST")
+    assert codes(event.recipient) == {"RUS"}
+
+
+def test_pressure_to_act_is_a_demand() -> None:
+    event = the(coded("Egyptian authorities have been pressuring dock workers in Alexandria to end their strike.",
+                      "2012-05-03"), "REQUEST")
+    assert codes(event.actor) == {"EGY"} and codes(event.recipient) == {"EGY"}
+
+
+def test_an_arrest_on_charges_is_also_an_accusation() -> None:
+    events = coded("Kenyan authorities arrested 12 activists in Mombasa on charges of sedition.", "2016-05-03")
+    assert the(events, "COERCE") and codes(the(events, "ACCUSE").actor) == {"KEN"}
+    assert not of_type(coded("Kenyan authorities arrested 12 activists in Mombasa.", "2016-05-03"), "ACCUSE")
+
+
+def test_a_city_where_parties_meet_is_a_venue_not_a_party() -> None:
+    event = the(coded("Indian and Chinese negotiators return to Geneva this week for talks on the border.",
+                      "2020-09-01"), "CONSULT")
+    assert {"IND", "CHN"} <= codes(event.actor) and "CHE" not in codes(event.recipient)
+
+
+def test_for_the_first_time_in_a_year_is_no_date() -> None:
+    event = the(coded("Malian troops shelled rebel positions near Kidal for the first time in a year on Sunday.",
+                      "2013-05-08"), "ASSAULT")
+    assert event.modality == "asserted" and event.date is not None and event.date.start == "2013-05-05"

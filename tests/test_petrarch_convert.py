@@ -47,13 +47,13 @@ def fresh(lexicon):
     return conv.convert(SHARED, lexicon=lexicon)
 
 
-@pytest.mark.parametrize("name", ["actors.tsv", "agents.yaml", "verbs.yaml"])
+@pytest.mark.parametrize("name", ["actors.tsv", "places.tsv", "agents.yaml", "verbs.yaml"])
 def test_regenerating_gives_the_committed_files(fresh, name: str) -> None:
     committed = (GENERATED / name).read_text(encoding="utf-8")
     assert fresh.files[name] == committed, f"{name} is out of date: run .venv/bin/python scripts/convert_petrarch.py"
 
 
-@pytest.mark.parametrize("name", ["actors.tsv", "agents.yaml", "verbs.yaml"])
+@pytest.mark.parametrize("name", ["actors.tsv", "places.tsv", "agents.yaml", "verbs.yaml"])
 def test_headers_name_source_commit_licence_and_command(name: str) -> None:
     head = (GENERATED / name).read_text(encoding="utf-8")[:4000]
     assert "https://github.com/openeventdata/petrarch2" in head
@@ -326,3 +326,49 @@ def test_verbs_document_marks_no_event_and_maps_codes(parsed_verbs, review) -> N
     assert visit["reverse_cameo"] == "043" and visit["reverse"] == {"type": "CONSULT", "mode": "visit"}
     assert empty["no_event"] is True
     assert conv.used_sets(doc, synsets) == {"GADGET": ["widget", "widgets", "gizmo"]}
+
+
+# --------------------------------------------------------------------------- places
+
+PLACE_EXAMPLE = """
+QUUXLAND_ [QUX]
++QUUXVILLE_
++NORTH_QUUX_PROVINCE
++SPLIT_
++QX_
+NEWLAND_
++NEWLAND_CITY
++OLDPORT_
+\t[QUXNEW <20110709]
+\t[NEW >20110709]
+TYPOLAND_
++TYPOVILLE_
+\t[USRTYP >911016]
+\t[TYP >911221]
+"""
+
+
+def test_places_come_from_bare_country_entries_with_their_history(review, lexicon) -> None:
+    raws = conv.parse_actor_file(PLACE_EXAMPLE.splitlines(), "example")
+    report: Counter[str] = Counter()
+    review = conv.Review(**{**review.__dict__, "countries": {**review.countries, "QUX": "QUX", "NEW": "NEW",
+                                                             "TYP": "TYP", "USR": "RUS"}})
+    places = {p.name: p.spells for p in conv.convert_places(raws, review, frozenset({"QUX", "NEW", "TYP"}),
+                                                             conv.Namer(review, lexicon), report)}
+    assert places["Quuxville"] == [("QUX", None, None)]
+    assert places["North Quux Province"] == [("QUX", None, None)]
+    assert "Split" not in places and "QX" not in places  # an English verb; too short
+    # part of Quuxland until independence on 9 July 2011
+    assert places["Oldport"] == [("QUX", None, date(2011, 7, 9)), ("NEW", date(2011, 7, 9), None)]
+    # overlapping spells (a typo in the source): the country it belongs to now
+    assert places["Typoville"] == [("TYP", None, None)]
+
+
+def test_a_place_name_two_countries_claim_is_dropped(review, lexicon) -> None:
+    text = "QUUXLAND_ [QUX]\n+TWINTOWN_\nNEWLAND_ [NEW]\n+TWINTOWN_\n+SOLOTOWN_\n"
+    review = conv.Review(**{**review.__dict__, "countries": {**review.countries, "QUX": "QUX", "NEW": "NEW"}})
+    report: Counter[str] = Counter()
+    places = conv.convert_places(conv.parse_actor_file(text.splitlines(), "example"), review,
+                                 frozenset({"QUX", "NEW"}), conv.Namer(review, lexicon), report)
+    assert [p.name for p in places] == ["Newland", "Quuxland", "Solotown"]  # the base names are places too
+    assert report["place names dropped: listed under two countries"] == 1

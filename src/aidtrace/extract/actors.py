@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -37,6 +38,8 @@ from ..nlp.pipeline import Sentence
 
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)?\s+")
 _FORMER = re.compile(r"(?:^|\W)(?:former|Former|ex-|Ex-)\s*$")
+# A nationality that names an ethnic group or an attitude, not the state ("ethnic Turks", "anti-US").
+_ATTITUDE = re.compile(r"(?:(?<![\w-])(?:[Aa]nti|[Pp]ro)-|(?<![\w-])[Ee]thnic\s+)$")
 _THE = re.compile(r"(?:^|\W)((?:the|The)\s+)$")
 _PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "le", "la", "al", "bin", "ibn", "dos", "du"}
 _NOT_NAMES = {
@@ -103,17 +106,37 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A town or region and the country it belonged to over time (data/petrarch/places.tsv)."""
+
+    name: str
+    spells: tuple[tuple[str, date | None, date | None], ...]  # (ISO3, from inclusive, to exclusive)
+
+    def country_on(self, on: date) -> str:
+        """The country the place belonged to on ``on`` (Juba: Sudan until 9 July 2011)."""
+        for country, start, end in self.spells:
+            if (start is None or start <= on) and (end is None or on < end):
+                return country
+        return self.spells[-1][0]
+
+    def entity_on(self, on: date) -> Entity:
+        return Entity(f"place:{_slug(self.name)}", self.name, self.country_on(on), None, [], "place")
+
+
+@dataclass(frozen=True)
 class Entry:
     """What a gazetteer name stands for.
 
     kind: state, adjective (demonym), capital, named (institution/IGO/company/research),
-    region (EUROPE/WEST names), region_adj ("European": composes, never alone), person, surname.
+    region (EUROPE/WEST names), region_adj ("European": composes, never alone), person, surname,
+    place (a town or region: where something happens, never an actor by itself).
     """
 
     kind: str
     entity: Entity | None = None
     person: Person | None = None
     metonym: bool = False
+    place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -249,11 +272,15 @@ class ActorDictionary:
         self.locatives: set[str] = set()
         self.by_id: dict[str, Entity] = {}
         self.conveners: dict[str, list[dict[str, Any]]] = {}
+        # countries that once belonged to another (South Sudan to Sudan until 2011): the history
+        # most of their places share in places.tsv
+        self.formerly: dict[str, Place] = {}
         self._load_countries()
         for part in ("institutions.yaml", "igos.yaml", "research.yaml", "companies.yaml", "nonstate.yaml"):
             self._load_named(part)
         self._load_people()
         self._load_generated_actors()
+        self._load_places()
         self._load_agents()
         self._compile()
 
@@ -362,6 +389,26 @@ class ActorDictionary:
             for name in names:
                 self._add(name, entry)
 
+    def _load_places(self) -> None:
+        """Towns and regions (data/petrarch/places.tsv) under names no other table takes."""
+        histories: dict[str, Counter[tuple[tuple[str, date | None, date | None], ...]]] = {}
+        for name, place in _generated_places():
+            if len(place.spells) > 1:
+                histories.setdefault(place.spells[-1][0], Counter())[place.spells] += 1
+            if name not in self.entries:
+                self._add(name, Entry("place", place.entity_on(date.today()), place=place))
+        for country, counts in histories.items():
+            self.formerly[country] = Place(country, counts.most_common(1)[0][0])
+
+    def state_on(self, entity: Entity, on: date) -> Entity:
+        """A country's capital or state as of a date: before independence, the state it was part of
+        ("Juba" in 2000 is Sudan's)."""
+        history = self.formerly.get(entity.country or "")
+        if history is None or entity.kind not in ("state", "institution") or entity.org:
+            return entity
+        then = history.country_on(on)
+        return self.states.get(then, entity) if then != entity.country else entity
+
     def _load_agents(self) -> None:
         data = _yaml("agents.yaml")
         self.modifiers = list(data["modifiers"])
@@ -406,7 +453,7 @@ class ActorDictionary:
             return None
         for match in self.name_re.finditer(place):
             entry = self.entries[match.group(0)]
-            if entry.kind in ("state", "adjective", "capital") and entry.entity is not None:
+            if entry.kind in ("state", "adjective", "capital", "place") and entry.entity is not None:
                 return entry.entity.country
         return None
 
@@ -453,6 +500,19 @@ def _generated_rows() -> Iterator[_GeneratedRow]:
                             tuple(names.split(" | ")), tuple(_generated_role(r) for r in roles.split(" ; ") if r))
 
 
+def _generated_places() -> Iterator[tuple[str, Place]]:
+    lines = (ln for ln in _data_text("petrarch", "places.tsv").splitlines() if ln and not ln.startswith("#"))
+    next(lines, None)  # the column names
+    for line in lines:
+        name, spells = line.split("\t")
+        parsed = []
+        for spell in spells.split(" ; "):
+            country, start, end = spell.split(":")
+            parsed.append((country, date.fromisoformat(start) if start else None,
+                           date.fromisoformat(end) if end else None))
+        yield name, Place(name, tuple(parsed))
+
+
 def _generated_role(text: str) -> Role:
     """'PLACE:SECTORS:FROM:TO' (PLACE an ISO3 code or @ORG; empty dates are open)."""
     place, sector, start, end = text.split(":")
@@ -497,7 +557,9 @@ def entity_at(mentions: list[Mention], start: int, end: int) -> list[Mention]:
 
 
 def _resolve(d: ActorDictionary, ctx: _Context) -> list[Mention]:
-    hits = _name_hits(d, ctx.text)
+    # "ethnic Albanians", "an anti-Syria journalist", "pro-Russian forces": not the state
+    hits = [h for h in _name_hits(d, ctx.text)
+            if not (h.entry.kind in ("state", "adjective", "capital", "place") and _ATTITUDE.search(ctx.text, 0, h.start))]
     cands = [c for h in hits if (c := _hit_candidate(d, ctx, h))]
     cands += _compositions(d, ctx, hits)
     cands += _anaphor_candidates(d, ctx.text)
@@ -544,14 +606,17 @@ def _hit_candidate(d: ActorDictionary, ctx: _Context, hit: _Hit) -> _Cand | None
     if entry.kind in ("person", "surname") and entry.person is not None:
         return _Cand(hit.start, hit.end, "dictionary", 1, entry.person.entity_on(ctx.on),
                      person=entry.person, surname=entry.kind == "surname")
+    if entry.place is not None:
+        return _Cand(hit.start, hit.end, "place", 2, entry.place.entity_on(ctx.on))
     assert entry.entity is not None
     start = _with_the(ctx.text, hit.start)
     if entry.metonym and _is_place(d, ctx.text, start):
         # "a visit to Kyiv" is a place: the country, not its government
         state = d.states.get(entry.entity.country or "") if entry.kind == "capital" else None
-        return _Cand(start, hit.end, "dictionary", 2, state or entry.entity)
+        return _Cand(start, hit.end, "dictionary", 2, d.state_on(state or entry.entity, ctx.on))
     how = "metonym" if entry.metonym else "dictionary"
-    return _Cand(start, hit.end, how, 2, entry.entity)
+    entity = d.state_on(entry.entity, ctx.on) if entry.kind == "capital" else entry.entity
+    return _Cand(start, hit.end, how, 2, entity)
 
 
 # ------------------------------------------------------------------ composition
@@ -638,7 +703,7 @@ def _owner(d: ActorDictionary, ctx: _Context, rh: _RoleHit, left: _Hit | None) -
     if after:
         hit = next((h for h in _name_hits(d, ctx.text[rh.end + after.end():rh.end + after.end() + 60])
                     if h.start == 0), None)
-        if hit is not None and hit.entry.kind in ("state", "capital", "named"):
+        if hit is not None and hit.entry.kind in ("state", "capital", "named", "place"):
             return _owner_from_hit(ctx, rh, hit)
     if rh.role.gov_title and ctx.dateline and _titled(ctx.text, rh) and not _definite_lower(ctx.text, rh):
         return _Owner(ctx.dateline, None)
@@ -660,16 +725,30 @@ def _owner_from_hit(ctx: _Context, rh: _RoleHit, hit: _Hit) -> _Owner | None:
     entry = hit.entry
     if entry.kind in ("region", "region_adj") and entry.entity is not None:
         return _Owner(None, entry.entity.org, region=entry.entity)
-    if rh.role.relational and not (entry.entity and entry.entity.kind == "igo"):
-        return None  # "Ukraine's allies", "US partners" are other countries
+    if (rh.role.relational or _relational_after(ctx.text, rh.end)) and not (entry.entity and entry.entity.kind == "igo"):
+        return None  # "Ukraine's allies", "US partners", "Israel's militia ally" are other parties
     if entry.person is not None:
         who = entry.person.entity_on(ctx.on)
         return _Owner(who.country, who.org, tuple(s for s in who.sector if s in ("GOV", "BUS", "IGO")))
-    ent = entry.entity
+    ent = entry.place.entity_on(ctx.on) if entry.place is not None else entry.entity
     if ent is None:
         return None
     inherited = tuple(s for s in ent.sector if s != "IGO") if ent.kind in ("institution", "company", "igo") else ()
     return _Owner(ent.country, ent.org, inherited)
+
+
+def _relational_after(text: str, end: int) -> bool:
+    """A role noun followed by a relational one ("Israel's militia ally", "Iran's proxy forces"
+    is not; "militia ally" is)."""
+    m = re.match(r"\s+([a-z]+)\b", text[end:end + 30])
+    if m is None:
+        return False
+    role = ActorDictionary.load().role_of(m.group(1))
+    return role is not None and role.relational and role.kind == "group" and m.group(1) not in _GROUP_HEADS
+
+
+# Relational words that head a group named by what precedes them ("allied countries" are).
+_GROUP_HEADS = {"countries", "nations", "states", "members", "capitals"}
 
 
 def _sectors(rh: _RoleHit, owner: _Owner) -> list[str]:

@@ -60,12 +60,12 @@ FUTURE_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"}
 # Saying one will not do something cooperative is a refusal.
 NEGATED_FUTURE_TO_REJECT = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # Attacks by an unnamed perpetrator are coded with the country where they happened as actor.
-LOCATED_ACTOR_TYPES = {"ASSAULT", "PROTEST"}
+LOCATED_ACTOR_TYPES = {"ASSAULT", "PROTEST", "COERCE"}
 PLACE_PREPS = {"in", "near", "outside", "at", "inside", "across"}
 # Types whose recipient is another party than the actor (aid to oneself is a parse error).
 OUTWARD_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION"}
 # Types whose actor may also be the recipient when no target is named (domestic politics).
-SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
+SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE", "REJECT", "REQUEST"}
 # Mostly domestic event types: without a named target, the place or the actor's own country
 # is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
@@ -284,7 +284,30 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext,
         if _claimed(found, trig.token.i, claimed):
             continue
         out.append(found)
+        if found.event.type == "COERCE" and trig.kind == "verb" and _on_charges(trig.token):
+            out.append(_accusation(found))
     return out
+
+
+def _on_charges(verb: Token) -> bool:
+    """An arrest or a sentence "on charges of treason", "on suspicion of spying", "for
+    collaborating with Israel": it carries an accusation."""
+    lex = load_lexicon()
+    for prep in (c for c in verb.children if c.dep_ == "prep"):
+        objs = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
+        if prep.lower_ in ("on", "over", "for") and any(lex.in_class(lemma(o), "accusation") for o in objs):
+            return True
+        if prep.lower_ == "for" and any(o.dep_ == "pcomp" and o.tag_ == "VBG" for o in objs):
+            return True
+    return False
+
+
+def _accusation(found: _Found) -> _Found:
+    """The accusation an arrest on charges carries: same parties, same sentence (PLOVER ACCUSE)."""
+    event = copy(found.event)
+    event.type, event.mode, event.status = "ACCUSE", "allege", None
+    event.cameo = cameo_for("ACCUSE", "allege", event.context, "112")
+    return _Found(event, ("ACCUSE", "allege", *found.key[2:]), found.lemma, sense_type="ACCUSE")
 
 
 def _demand(doc: Document, sent: Sentence, ctx: SentenceContext, verb: Token) -> _Found | None:
@@ -398,7 +421,7 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors:
         actors = _fallback_actor(trig, ctx, doc)
         how = "context" if actors else how
-    if not actors and trig.sense.type in LOCATED_ACTOR_TYPES and how in ("passive", "unresolved", "agent"):
+    if not actors and trig.sense.type in LOCATED_ACTOR_TYPES and how in ("passive", "unresolved", "agent", "agent-unnamed"):
         # "a journalist was killed in a car bomb in Beirut": an unnamed attacker is coded by place
         actors = _place_mentions(trig, ctx)
         how = "location" if actors else how
@@ -423,7 +446,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         _note_focus(trig, ctx)
         return None
     if how != "relational":
-        actors = [m for m in _with_country(actors, ctx, sent, recipients) if m.entity.country or m.entity.org]
+        actors = [m for m in _with_country(actors, ctx, sent, recipients, trig.sense.type in DOMESTIC_TYPES)
+                  if m.entity.country or m.entity.org]
     if not actors:  # a person the dictionary cannot place gives no codable event
         return None
     orgs = {a.entity.org for a in actors if a.entity.org}
@@ -553,6 +577,8 @@ def _meeting_parties(trig: Trigger, ctx: SentenceContext, doc: Document, actors:
         return everyone, [], True
     place = _meeting_place(trig, ctx)
     own, hosts = _codes_of(actors), _codes_of(recipients)
+    if len(own) > 1:  # "US and Russian negotiators return to Geneva for talks": a venue, not a party
+        recipients = [m for m in recipients if m.entity.kind != "place"]
     if place and place in own and place not in hosts and recipients:
         return recipients, actors, False
     return actors, recipients, False
@@ -832,15 +858,20 @@ def _place_mentions(trig: Trigger, ctx: SentenceContext) -> list[Mention]:
     return []
 
 
-def _with_country(actors: list[Mention], ctx: SentenceContext, sent: Sentence, recipients: list[Mention]
-                  ) -> list[Mention]:
+def _with_country(actors: list[Mention], ctx: SentenceContext, sent: Sentence, recipients: list[Mention],
+                  domestic: bool = False) -> list[Mention]:
     """A titled person the dictionary does not place ("President X") takes the country named
-    elsewhere in the sentence (not as the recipient), if exactly one such country is named."""
+    elsewhere in the sentence (not as the recipient), if exactly one such country is named; in
+    domestic politics, the only country named at all ("President X shortened the curfew imposed
+    in Sudan")."""
     if not actors or any(m.entity.country or m.entity.org for m in actors):
         return actors
+    mentioned = [m for m in ctx.index.within(sent.start, sent.end) if m.entity.country]
     taken = {m.entity.country for m in recipients}
-    others = {m.entity.country for m in ctx.index.within(sent.start, sent.end)
-              if m.entity.country and m.entity.kind == "state" and m.entity.country not in taken}
+    others = {m.entity.country for m in mentioned if m.entity.kind in ("state", "place")} - taken
+    named = {m.entity.country for m in mentioned}
+    if not others and domestic and len(named) == 1:
+        others = named
     if len(others) != 1:
         return actors
     country = others.pop()

@@ -35,7 +35,7 @@ RECIPIENT_PREPS = {
     "SUPPORT": ("for", "to", "with", "of"),
     "REQUEST": ("from", "on", "to", "of"),
     "ACCUSE": ("of", "against", "on", "for", "as"),
-    "REJECT": ("from", "of", "to", "by"),
+    "REJECT": ("from", "of", "to", "by", "on"),
     "THREATEN": ("against", "to", "on", "with"),
     "ASSAULT": ("against", "on", "in", "into", "at"),
     "COERCE": ("against", "on", "from", "in", "into", "to"),
@@ -178,9 +178,26 @@ def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> 
             if m not in found:
                 found.append(m)
     if not found and not strict and not is_relational(head):
-        # "some arms shipments promised to help Ukraine": the first entity inside
-        found = ctx.span_mentions(head.subtree)[:1]
+        # "some arms shipments promised to help Ukraine": the first entity inside, but not one
+        # buried in the purpose of a clause inside it ("the demonstration staged by students to
+        # protest the decision of sending troops to Iraq" is not against Iraq)
+        found = ctx.span_mentions(_outside_purposes(head))[:1]
     return found
+
+
+def _outside_purposes(head: Token) -> list[Token]:
+    """``head``'s subtree without the adverbial clauses of the verbs inside it (what they were
+    done for, or when) and without the owners of relational nouns ("the chief of Israel's ally"
+    is not Israel's), in text order."""
+    out, stack = [], [head]
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        relational = tok is not head and is_relational(tok)
+        stack.extend(c for c in tok.children
+                     if not (c.dep_ == "advcl" and tok is not head and tok.pos_ == "VERB")
+                     and not (relational and c.dep_ in ("poss", "compound", "nmod")))
+    return sorted(out, key=lambda t: t.i)
 
 
 def participle_passive(verb: Token) -> bool:
@@ -267,7 +284,14 @@ def headline_passive(verb: Token) -> bool:
     """A headline's bare participle ("Shell shipments to Kyiv suspended"): passive, its subject the
     thing acted on."""
     return verb.dep_ == "ROOT" and verb.tag_ == "VBN" and not any(
-        c.dep_ in ("aux", "auxpass") for c in verb.children) and any(c.dep_ == "nsubj" for c in verb.children)
+        c.dep_ in ("aux", "auxpass") for c in verb.children) and any(c.dep_ == "nsubj" for c in verb.children) \
+        and not _ends_sentence(verb.sent[-1])
+
+
+def _ends_sentence(tok: Token) -> bool:
+    """A full stop (or a closing quote after one): a sentence of the story, not a headline."""
+    return tok.text in (".", "!", "?") or (tok.is_quote and tok.i > tok.sent.start
+                                           and tok.doc[tok.i - 1].text in (".", "!", "?"))
 
 
 def passive_agent(verb: Token) -> Token | None:
@@ -303,7 +327,14 @@ def according_to(sent_tokens: Iterable[Token]) -> Token | None:
 
 
 def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], str]:
-    """Actor mentions of a trigger and how they were found."""
+    """Actor mentions of a trigger and how they were found; a town or region is where things
+    happen, never who does them ("Basra" alone is no actor; "Basra police" is)."""
+    found, how = _actor_mentions(trigger, ctx)
+    kept = [m for m in found if m.entity.kind != "place"]
+    return (kept, how) if kept or not found else ([], "unresolved")
+
+
+def _actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], str]:
     verb = trigger.token if trigger.kind == "verb" else None
     if trigger.kind == "noun":
         noun_found = _noun_actor(trigger, ctx)
@@ -311,6 +342,8 @@ def actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention
             return noun_found
         if noun_found[1] == "pronoun-possessor" and not _light_governed(trigger):
             return noun_found  # "during their conversation": the coder looks back for "their"
+        if noun_found[1] == "agent-unnamed":
+            return noun_found
         verb = trigger.governor
     if verb is None:
         return [], "none"
@@ -383,6 +416,12 @@ def _official_speaker(verb: Token, ctx: SentenceContext) -> list[Mention]:
 
 def _noun_actor(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], str]:
     noun = trigger.token
+    for acl in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+        # "a rally held by students": those who held it, named or not (never who broke it up)
+        for agent in (g for g in acl.children if g.dep_ == "agent"):
+            pobj = [g for g in agent.children if g.dep_ == "pobj"]
+            found = phrase_mentions(pobj[0], ctx) if pobj else []
+            return (found, "by") if found else ([], "agent-unnamed")
     for child in noun.children:
         if child.dep_ == "poss":
             found = phrase_mentions(child, ctx)
@@ -435,15 +474,18 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
     # never the actor's own entity, except in domestic politics ("Croatia is investigating
     # crimes by Croatian extremists" is HRV -> HRV in PLOVER's gold standard)
     actor_ids = {m.entity.id for m in actors} if trigger.sense.type in EXTERNAL_TYPES else set()
+    # an organisation is not its own recipient ("EU ministers demanded ..., quoting an EC declaration")
+    actor_ids |= {m.entity.org for m in actors if m.entity.org}
     for tok in candidates:
         found = [m for m in phrase_mentions(tok, ctx, strict=True) if m not in actors
-                 and m.entity.id not in actor_ids]
+                 and m.entity.id not in actor_ids and m.entity.org not in actor_ids]
         if found:
             return found
     # looser pass: an entity buried inside the phrase
     own = {m.entity.country for m in actors if m.entity.country}
     for tok in candidates:
         found = [m for m in phrase_mentions(tok, ctx) if m not in actors and m.entity.id not in actor_ids
+                 and m.entity.org not in actor_ids
                  and not (m.entity.country in own and BYSTANDER_SECTORS & set(m.entity.sector))]
         if found:
             return found

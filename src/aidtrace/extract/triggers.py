@@ -271,11 +271,20 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         if sense.adverb and not _has_adverb(tok, lex.classes.get(sense.adverb, frozenset())):
             continue
-        if sense.complement and not any(c.dep_ in ("xcomp", "ccomp") and any(
-                g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in tok.children):
+        if sense.complement and not any(_to_clause(tok, c) for c in tok.children):
             continue
         return sense
     return None
+
+
+def _to_clause(verb: Token, child: Token) -> bool:
+    """A to-clause the verb governs ("asked Russia to accept"); after an object, one the parser
+    hung as a purpose clause counts too ("pressuring workers in Alexandria to end their strike")."""
+    if not any(g.dep_ == "aux" and g.lower_ == "to" for g in child.children):
+        return False
+    if child.dep_ in ("xcomp", "ccomp"):
+        return True
+    return child.dep_ == "advcl" and any(c.dep_ in ("dobj", "dative") and c.i < child.i for c in verb.children)
 
 
 def _names_party(verb: Token) -> bool:

@@ -542,6 +542,9 @@ def _plausible(rule: str, m: re.Match[str], sentence: str) -> bool:
         return bool(_MAY_CONTEXT.search(before) or re.match(rf"\s+(?:{_YEAR}|\d{{1,2}}\b)|\s*[-–]\s*(?:{_MONTH_FULL})", after))
     if rule == "relative" and m["rel"].lower() == "the" and not m["part"] and m["unit"].lower() != "weekend":
         return False
+    if rule == "in_n" and re.search(r"\b(?:first|only|second|third)\s+(?:time|\w+)\s+$|\b(?:time|highest|lowest|worst|"
+                                    r"best|largest|biggest)\s+$", before, re.IGNORECASE):
+        return False  # "for the first time in a year", "the worst attack in ten years": a duration
     if rule == "year" and not m["part"]:
         after = sentence[m.end():]
         if re.match(r"\s*(?:mm|km|kg|percent|per\s+cent)\b|\s+[a-z]+s\b(?<!\bwas)(?<!\bhas)(?<!\bis)", after):
