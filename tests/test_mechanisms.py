@@ -5,6 +5,8 @@ sentences comes from an article of the development sets.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from aidtrace.model import Event
@@ -307,3 +309,50 @@ def test_for_the_first_time_in_a_year_is_no_date() -> None:
     event = the(coded("Malian troops shelled rebel positions near Kidal for the first time in a year on Sunday.",
                       "2013-05-08"), "ASSAULT")
     assert event.modality == "asserted" and event.date is not None and event.date.start == "2013-05-05"
+
+
+def test_the_two_countries_are_the_last_two_named() -> None:
+    events = coded("France keeps 1,500 soldiers in Chad. Their future is unclear after Chad last month "
+                   "suspended a defence agreement between the two countries.", "2024-12-20")
+    event = the(events, "SANCTION")
+    assert codes(event.actor) == {"TCD"} and codes(event.recipient) == {"FRA"}
+
+
+@pytest.mark.parametrize(("text", "negated"), [
+    ("Hungary is not among the EU members that have sent weapons to Ukraine.", True),
+    ("Portugal is among the countries that have sent tanks to Ukraine.", False),
+])
+def test_one_among_those_who_did_is_the_actor(text: str, negated: bool) -> None:
+    events = [e for e in coded(text, "2023-05-02") if e.type in ("AID", "AGREE")]
+    assert len(events) == 1 and events[0].negated is negated
+    assert codes(events[0].actor) == ({"HUN"} if negated else {"PRT"})
+
+
+def test_the_lawmaker_handed_the_pen_is_not_the_recipient_of_an_aid_law() -> None:
+    text = ("Canada signs law on military aid to Ukraine\n\n"
+            "After signing the law, Prime Minister Mark Carney handed the pen to Canadian MP Jane Doyle.")
+    events = of_type(coded(text, "2025-06-02"), "AGREE")
+    assert events and all("CAN" not in codes(e.recipient) for e in events)
+
+
+def test_opportunities_for_cooperation_are_not_an_event() -> None:
+    assert not of_type(coded("The deal will create great opportunities for industrial cooperation between "
+                             "Norway and Poland.", "2025-01-10"), "COOPERATE", "AGREE")
+
+
+def test_his_meeting_is_not_with_himself() -> None:
+    text = ("Dutch Prime Minister Dick Schoof arrived in Kyiv on Monday.\n\n"
+            "\"Ukraine can count on us,\" said Schoof.\n\n"
+            "He said that in his meeting with President Volodymyr Zelensky, he would present new drone funding.")
+    events = of_type(coded(text, "2025-03-03"), "CONSULT", "AGREE")
+    assert not any(codes(e.actor) == {"UKR"} and codes(e.recipient) == {"UKR"} for e in events)
+
+
+def test_an_undated_article_takes_the_weekday_date_that_fits_its_officials() -> None:
+    from aidtrace.extract.actors import office_spans
+    from aidtrace.extract.when import infer_publication
+
+    text = ("NATO Secretary General Jens Stoltenberg spoke in Vilnius on Tuesday, July 11. "
+            "Allies agreed to review the plan at the summit in 2024.")
+    assert infer_publication(text, office_spans(text)) == (date(2023, 7, 11), "day")
+    assert office_spans("Former President Barack Obama spoke.") is None

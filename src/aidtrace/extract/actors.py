@@ -548,6 +548,48 @@ def resolve_mentions(doc: Document, sentences: list[Sentence]) -> list[Mention]:
     return _resolve(dictionary, ctx)
 
 
+def office_spans(text: str) -> list[tuple[date | None, date | None]] | None:
+    """When the text can have been written: the spans [from, to) in which every person it names
+    with a title ("US Defense Secretary Lloyd Austin", not "former President X") held some role
+    of the dictionary; None when it names no such person, [] when no time fits them all."""
+    d = ActorDictionary.load()
+    spans: list[tuple[date | None, date | None]] | None = None
+    for m in d.name_re.finditer(text):
+        entry = d.entries[m.group(0)]
+        if entry.kind != "person" or entry.person is None or not _titled_before(d, text, m.start()):
+            continue
+        own = [(r.start, r.end) for r in entry.person.roles if "ELI" not in r.sector]
+        if not own:
+            continue
+        spans = own if spans is None else [
+            (_later(a0, b0), _earlier(a1, b1)) for a0, a1 in spans for b0, b1 in own
+            if _later(a0, b0) is None or _earlier(a1, b1) is None or _later(a0, b0) < _earlier(a1, b1)]  # type: ignore[operator]
+    return spans
+
+
+def _titled_before(d: ActorDictionary, text: str, start: int) -> bool:
+    """A title right before a name ("Defense Secretary Lloyd Austin"), not a former one."""
+    before = text[max(0, start - 60):start]
+    m = re.search(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,3})\s+$", before)
+    if m is None:
+        return False
+    words = m.group(1).split()
+    for i in range(len(words)):
+        role = d.role_of(" ".join(words[i:]))
+        if role is not None and role.named:
+            mods = {w.lower() for w in words[:i]}
+            return not (mods & (_NOT_HOLDER | {"ex", "late"})) and not _former_before(before, m.start(1) + 1)
+    return False
+
+
+def _later(a: date | None, b: date | None) -> date | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _earlier(a: date | None, b: date | None) -> date | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
 def entity_at(mentions: list[Mention], start: int, end: int) -> list[Mention]:
     """The mentions overlapping the character range [start, end)."""
     return [m for m in mentions if m.start < end and start < m.end]
@@ -941,6 +983,11 @@ def _finalise(d: ActorDictionary, ctx: _Context, chosen: list[_Cand]) -> list[Me
     out: list[Mention] = []
     for c in chosen:
         entity, how = c.entity, c.how
+        if c.anaphor is not None and "last_states" in c.anaphor:
+            # "the two countries", "both nations": the last two countries named, one mention each
+            for state in _last_states(out, int(c.anaphor["last_states"])):
+                out.append(Mention(c.start, c.end, ctx.text[c.start:c.end], state, "coreference"))
+            continue
         if c.anaphor is not None:
             entity = _anaphor_entity(d, c.anaphor, out)
         elif c.office is not None:
@@ -954,6 +1001,18 @@ def _finalise(d: ActorDictionary, ctx: _Context, chosen: list[_Cand]) -> list[Me
 
 def _seen(mentions: list[Mention], entity_id: str | None) -> bool:
     return any(m.entity.id == entity_id for m in mentions)
+
+
+def _last_states(before: list[Mention], n: int) -> list[Entity]:
+    """The last ``n`` different countries named (as states or their people and institutions)."""
+    found: dict[str, Entity] = {}
+    for m in reversed(before):
+        country = m.entity.country
+        if country and not m.entity.org and country not in found:
+            found[country] = Entity(country, country, country, None, [], "state")
+            if len(found) == n:
+                break
+    return list(found.values()) if len(found) == n else []
 
 
 def _anaphor_entity(d: ActorDictionary, spec: dict[str, str], before: list[Mention]) -> Entity | None:

@@ -158,9 +158,10 @@ def dated(doc: Document) -> Document:
     it names) to resolve times against; the stored document is not changed."""
     if doc.published is not None:
         return doc
+    from .actors import office_spans
     from .when import infer_publication
 
-    found = infer_publication(doc.text)
+    found = infer_publication(doc.text, office_spans(doc.text))
     if found is None:
         return doc
     return replace(doc, published=found[0], published_precision=found[1])
@@ -413,6 +414,10 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if mod.modality not in KEPT_MODALITIES:
         return None
     actors, how = actor_mentions(trig, ctx)
+    among = _among(trig, ctx)
+    if among is not None:  # "Turkey is not among the NATO members that have sent weapons": Turkey has not
+        actors, how = among[0], "among"
+        mod = Modality(among[1], mod.modality, "among" if not among[1] else "not among")
     if trig.sense.converse:
         return _code_converse(doc, sent, ctx, trig, mod, actors)
     if trig.kind == "noun" and trig.governor is not None and lemma(trig.governor) in RECEIVING_VERBS \
@@ -453,7 +458,9 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     orgs = {a.entity.org for a in actors if a.entity.org}
     recipients = [m for m in recipients if not (m.entity.org and m.entity.org in orgs)]
     own = {a.entity.country for a in actors if a.entity.country}
-    if len(own) > 1 or trig.sense.type in OUTWARD_TYPES or trig.sense.future:
+    if len(own) > 1 or trig.sense.type in OUTWARD_TYPES or trig.sense.future or \
+            (trig.sense.type == "AGREE" and trig.sense.military and not trig.sense.reciprocal):
+        # a law for military aid is signed at home: the lawmaker handed the pen is not its recipient
         # a party of a joint action, or the giver of aid, is not also its recipient
         recipients = [m for m in recipients if m.entity.country not in own or not m.entity.country]
     forum = False
@@ -483,6 +490,23 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if etype is None:
         return None
     return _make_found(doc, sent, ctx, trig, mod, (etype, mode, status), actors, recipients, how)
+
+
+def _among(trig: Trigger, ctx: SentenceContext) -> tuple[list[Mention], bool] | None:
+    """ "X is (not) among the countries that have sent ...": X is (not) one who did it. The
+    mentions of X and whether the membership is denied; None for other constructions."""
+    verb = trig.token
+    if trig.kind != "verb" or verb.dep_ != "relcl":
+        return None
+    group, prep = verb.head, verb.head.head
+    if group.dep_ != "pobj" or prep.lower_ != "among" or prep.head.pos_ not in ("AUX", "VERB"):
+        return None
+    subj, _ = subject_of(prep.head)
+    if subj is None:
+        return None
+    found = [m for m in phrase_mentions(subj, ctx) if m.entity.country or m.entity.org]
+    negated = any(c.dep_ == "neg" for c in prep.head.children)
+    return (found, negated) if found else None
 
 
 def _build_event(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,
@@ -807,6 +831,10 @@ def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[
             earlier = [m for m in earlier if m.entity.kind == "person"]
         # "their call": the parties just named; "the two sides": the story's main parties
         return _distinct_countries(earlier, 2) if pair else _recent_countries(earlier, 2)
+    if poss[0].lower_ in ("his", "her"):
+        # a person, and not the one met ("in his meeting with President X": X is met)
+        met = {m.entity.id for m in _with_party(trig, ctx)}
+        earlier = [m for m in earlier if m.entity.kind == "person" and m.entity.id not in met]
     return earlier[-1:]
 
 

@@ -133,6 +133,10 @@ PLAN_NOUNS = {"plan", "decision", "pledge", "promise", "commitment", "intention"
 def _unrealised(trigger: Trigger) -> str:
     """A to-clause that is a purpose ("came to Turkey to agree on terms") or that belongs to a noun
     of possibility ("explore ways to support the army"): nothing is reported as done."""
+    noun = trigger.token
+    if trigger.kind == "noun" and noun.dep_ == "pobj" and noun.head.lower_ in ("for", "of") \
+            and load_lexicon().in_class(lemma(noun.head.head), "possibility"):
+        return f"possibility ({lemma(noun.head.head)})"  # "opportunities for cooperation"
     verb = trigger.token if trigger.kind == "verb" else trigger.governor
     if verb is None or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return ""

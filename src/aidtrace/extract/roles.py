@@ -181,7 +181,8 @@ def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> 
         # "some arms shipments promised to help Ukraine": the first entity inside, but not one
         # buried in the purpose of a clause inside it ("the demonstration staged by students to
         # protest the decision of sending troops to Iraq" is not against Iraq)
-        found = ctx.span_mentions(_outside_purposes(head))[:1]
+        inside = ctx.span_mentions(_outside_purposes(head))
+        found = [m for m in inside if (m.start, m.end) == (inside[0].start, inside[0].end)] if inside else []
     return found
 
 

@@ -759,22 +759,30 @@ _DEADLINE = re.compile(r"\b(?:by|until|till|before|through|to)\s*$", re.IGNORECA
 HEADER_CHARS = 800
 
 
-def infer_publication(text: str) -> tuple[date, Precision] | None:
+def infer_publication(text: str, in_office: list[tuple[date | None, date | None]] | None = None
+                      ) -> tuple[date, Precision] | None:
     """The publication date of a document that carries none, read from its own dates.
 
-    A fully dated expression near the top (a page stamp, a dated title) is the day; otherwise
-    the latest year the text names (never a deadline: "by 2030"), at year precision.
-    Returns None when the text names no year.
+    A fully dated expression near the top (a page stamp, a dated title) is the day; else a
+    weekday with its month and day ("on Wednesday, July 10") in the latest year that fits, no
+    earlier than the year before the latest year the text names; else that latest year (never a
+    deadline: "by 2030"), at year precision.
+
+    Args:
+        text: the document text.
+        in_office: when given, the spans [from, to) in which the officials the text names with
+            their titles were in office: the day must fall in one of them.
+    Returns None when the text names no year and no weekday date.
     """
     spans = [s for s in find_times(text, None) if s.start and s.text and _EXPLICIT_YEAR.search(s.text)
              and s.offset and not _DEADLINE.search(text[max(0, s.offset[0] - 12):s.offset[0]])]
     if not spans:
-        return _weekday_date(text)
+        return _weekday_date(text, _LATEST_YEAR - 12, in_office)
     head = [s for s in spans if s.offset and s.offset[0] < HEADER_CHARS and s.precision == "day"]
     if head:
         return date.fromisoformat(head[0].start[:10]), "day"  # type: ignore[index]
     latest = max(date.fromisoformat((s.end or s.start)[:10]) for s in spans)  # type: ignore[index]
-    return date(latest.year, 1, 1), "year"
+    return _weekday_date(text, latest.year - 1, in_office) or (date(latest.year, 1, 1), "year")
 
 
 _WEEKDAY_DATE = re.compile(
@@ -788,20 +796,22 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _LATEST_YEAR = date.today().year
 
 
-def _weekday_date(text: str) -> tuple[date, Precision] | None:
-    """"on Tuesday, June 18" with no year anywhere: the latest year in which that day was a
-    Tuesday dates the article."""
+def _weekday_date(text: str, earliest: int, in_office: list[tuple[date | None, date | None]] | None = None
+                  ) -> tuple[date, Precision] | None:
+    """"on Tuesday, June 18" with no year: the latest year from ``earliest`` on in which that day
+    was a Tuesday (and, with ``in_office``, fell in one of those spans) dates the article."""
     for m in _WEEKDAY_DATE.finditer(text):
         day = int(m["d1"] or m["d2"] or 0)
         if not day:
             continue
         month, weekday = _MONTH_NAMES.index(m["month"].lower()) + 1, _WEEKDAY_NAMES.index(m["wd"].lower())
-        for year in range(_LATEST_YEAR, _LATEST_YEAR - 12, -1):
+        for year in range(_LATEST_YEAR, earliest - 1, -1):
             try:
                 when = date(year, month, day)
             except ValueError:
                 break
-            if when.weekday() == weekday and when <= date.today():
+            if when.weekday() == weekday and when <= date.today() and (
+                    not in_office or any((a is None or a <= when) and (b is None or when < b) for a, b in in_office)):
                 return when, "day"
     return None
 
