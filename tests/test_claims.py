@@ -119,3 +119,11 @@ def test_a_speaker_is_the_subject_of_its_own_statistic() -> None:
 def test_numbers_that_are_not_amounts_give_no_claim() -> None:
     _, claims = analyse("Since 2022, Channel 12 has reported on the war 24 hours a day, about 3 times a week.")
     assert claims == []
+
+
+def test_a_figure_someone_observed_belongs_to_what_was_counted() -> None:
+    _, claims = analyse("Tokyo spotted more than 2,000 containers being loaded at the Chinese port of Dalian "
+                        "since early 2024, Tokyo said.", "2025-03-10")
+    claim = next(c for c in claims if isinstance(c.value, Quantity))
+    assert codes(claim.subject) == {"CHN"}
+    assert claim.reported_by is not None and claim.reported_by.entity.country == "JPN"

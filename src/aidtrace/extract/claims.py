@@ -82,6 +82,7 @@ class _Cues:
     quantity_units: frozenset[str]
     duration_units: frozenset[str]
     report_verbs: frozenset[str]
+    perception_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,7 @@ def _cues() -> _Cues:
         novelty=words("novelty"), estimate=phrases("estimate"), publisher_nouns=words("publisher_nouns"),
         occasion_nouns=words("occasion_nouns"), period_nouns=words("period_nouns"),
         count_units=words("count_units"), quantity_units=words("quantity_units"), duration_units=words("duration_units"),
-        report_verbs=words("report_verbs"),
+        report_verbs=words("report_verbs"), perception_verbs=words("perception_verbs"),
     )
 
 
@@ -642,8 +643,29 @@ def _government_speaker(sent: Sentence, ctx: SentenceContext) -> list[Mention]:
 
 
 def _subject(amount: Amount, head: Token, ctx: SentenceContext, sent: Sentence) -> list[Mention]:
-    return (_following_subject(amount, ctx) or _owner(amount, head, ctx)
+    return (_following_subject(amount, ctx) or _owner(amount, head, ctx) or _perceived(amount, head, ctx)
             or _clause_subject(head, ctx, sent) or _sentence_agent(sent, ctx) or _government_speaker(sent, ctx))
+
+
+def _perceived(amount: Amount, head: Token, ctx: SentenceContext) -> list[Mention]:
+    """A figure someone observed ("Seoul spotted 13,000 containers being shipped through the North
+    Korean port"): the party named in the counted thing's own phrase, not the observer."""
+    if lemma(head) not in _cues().perception_verbs:
+        return []
+    observer = {m.entity.id for s in head.children if s.dep_ == "nsubj" for m in phrase_mentions(s, ctx)}
+    inside = [t for c in amount.head.children if c.dep_ in ("acl", "relcl", "prep") for t in c.subtree]
+    return [m for m in ctx.span_mentions(inside) if (m.entity.country or m.entity.org)
+            and m.entity.id not in observer][:1]
+
+
+def _observer(amount: Amount, ctx: SentenceContext) -> Role | None:
+    """Who observed a perceived figure (the subject of "spotted", "detected")."""
+    head = clause_head(amount.head)
+    if lemma(head) not in _cues().perception_verbs:
+        return None
+    found = [m for s in head.children if s.dep_ == "nsubj" for m in phrase_mentions(s, ctx)
+             if m.entity.country or m.entity.org]
+    return Role(found[0].text, found[0].entity) if found else None
 
 
 # --------------------------------------------------------------------------- claims
@@ -699,7 +721,7 @@ def find_claims(doc: Document, sent: Sentence, ctx: SentenceContext) -> Sentence
             document_id=doc.id, measure=_measure(clause_text, amount.value), value=amount.value,
             evidence=Evidence(sent.text, sent.start, sent.end, amount.text),
             subject=[Role(m.text, m.entity) for m in subject],
-            period=_period_span(sent, times), reported_by=reporter,
+            period=_period_span(sent, times), reported_by=reporter or _observer(amount, ctx),
         ))
         out.clause_tokens.update(t.i for t in _amount_clause(amount, head))
         out.amounts.append((amount.start, amount.end))

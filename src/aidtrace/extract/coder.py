@@ -917,7 +917,10 @@ def _domestic_recipient(trig: Trigger, ctx: SentenceContext, sent: Sentence, act
                 found = [m for m in ctx.span_mentions(pobj.subtree) if m.entity.country]
                 if found:
                     return found[:1]
-    # the actor's own country, but only when the sentence names no other country
+    # the actor's own country, but only when the sentence names no other country and the event is
+    # not addressed to others ("Kyiv asks its partners to pay")
+    if any(c.dep_ in ("dobj", "dative") and is_relational(c) for c in head.children):
+        return []
     own = {m.entity.country for m in actors if m.entity.country}
     named = {m.entity.country for m in ctx.index.within(sent.start, sent.end) if m.entity.country}
     if etype in SELF_DIRECTED_TYPES and len(own) == 1 and named <= own:
