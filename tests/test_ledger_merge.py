@@ -73,6 +73,23 @@ def test_a_report_dated_only_by_publication_joins_within_the_reporting_lag() -> 
     assert rec["reports"] == 2 and rec["date"]["text"] == "2025-09-02"
 
 
+def test_dates_known_only_to_the_year_need_something_specific_to_merge() -> None:
+    a, b, c = document("a", "2022-05-09"), document("b", "2025-01-09"), document("c", "2022-11-02")
+    year: dict[str, Any] = {"when": "2022-01-01", "precision": "year", "items": ()}
+    assert len(ledger_of([report(a, **year), report(b, amount=5e8, currency="USD", **year)])) == 2
+    (rec,) = ledger_of([report(a, amount=5e8, currency="USD", **year), report(c, amount=5e8, currency="USD", **year)])
+    assert rec["reports"] == 2  # the same stated amount ties them
+
+
+def test_one_party_events_need_an_anchor_or_the_same_trigger() -> None:
+    a, b, c = document("a", "2025-03-13"), document("b", "2025-03-13"), document("c", "2025-03-14")
+    alone: dict[str, Any] = {"kind": "REQUEST", "status": None, "actor": ("USA",), "recipient": (), "items": (),
+                             "when": "2025-03-13"}
+    assert len(ledger_of([report(a, trigger="calls for", **alone), report(b, trigger="will ask", **alone)])) == 2
+    (rec,) = ledger_of([report(a, trigger="calls for", **alone), report(c, trigger="Calls for", **alone)])
+    assert rec["reports"] == 2
+
+
 def test_amounts_within_rounding_merge_and_the_disagreement_stays_visible() -> None:
     other = document("tt-0903", "2025-09-03", "TT")
     (rec,) = ledger_of([report(NTB, amount=2.5e9), report(other, amount=2.6e9)])

@@ -111,6 +111,9 @@ def _value_rank(rep: Report) -> tuple[int, tuple[int, int, str, int, str]]:
 # ---------------------------------------------------------------------- components
 
 
+COARSE_DAYS = 31  # a date interval longer than this (a year, a long range) does not identify an act alone
+
+
 class _UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -259,7 +262,8 @@ def restatement_match(rep: Report, stage: Stage, rules: Rules) -> dict[str, Any]
     """Why ``rep`` tells the same step as ``stage`` (the keys that matched), or None.
 
     The date must overlap the stage's best date; a stated value must agree with the stage's
-    best value within rounding; items must share a system or a category. A document that
+    best value within rounding; items must share a system or a category. When either date is
+    coarser than a month (a year, a long range), an anchor is needed too. A document that
     already tells this stage may only restate it with an anchor (a shared named system or
     an agreeing value): the coder keeps distinct events of one document apart, and merges
     most restatements itself, so a second event of a document is a different act unless
@@ -279,8 +283,13 @@ def restatement_match(rep: Report, stage: Stage, rules: Rules) -> dict[str, Any]
         if not values_agree(rep.value, stage.best_value.value, rules):
             return None
         value_text = f"{rep.value.label()} ≈ {stage.best_value.value.label()}"
-    if rep.document_id in stage.documents and not items[0] and value_text == "unstated":
+    anchored = bool(items[0]) or value_text != "unstated"
+    if rep.document_id in stage.documents and not anchored:
         return None
+    if not anchored and max(rep.hi - rep.lo, stage.best_date.hi - stage.best_date.lo) > COARSE_DAYS:
+        return None  # "in 2022" on both sides says nothing about which act: something specific must tie them
+    if not anchored and _one_party(rep) and _trigger(rep) not in {_trigger(r) for r in stage.reports}:
+        return None  # one party and no target ("the US declined", "the US asked"): too little to be one act
     against = stage.best_date
     return {
         "_score": date_score + len(items[0]) + (value_text != "unstated"),
@@ -321,6 +330,14 @@ def progression_match(rep: Report, cluster: Cluster, step: Progression, anchor: 
         "parties": sorted(rep.pairs & {p for s in cluster.stages for p in s.pairs}),
         "anchor": _anchor_text(anchor, rep), "days_after": rep.lo - near.lo,
     }
+
+
+def _one_party(rep: Report) -> bool:
+    return not rep.recipients and len(rep.actors) <= 1
+
+
+def _trigger(rep: Report) -> str:
+    return str((rep.record.get("evidence") or {}).get("trigger") or "").lower()
 
 
 def _anchor_text(anchor: str, rep: Report) -> str:
