@@ -356,3 +356,43 @@ def test_an_undated_article_takes_the_weekday_date_that_fits_its_officials() -> 
             "Allies agreed to review the plan at the summit in 2024.")
     assert infer_publication(text, office_spans(text)) == (date(2023, 7, 11), "day")
     assert office_spans("Former President Barack Obama spoke.") is None
+
+
+@pytest.mark.parametrize("text", [
+    "The proposal met with opposition from Japan's delegation.",
+    "The ball is in Moscow's court when it comes to Ukraine, the Dutch minister said.",
+    "Why doesn't Germany send us the Taurus missiles?",
+    "Will Sweden deliver more jets to Ukraine?",
+    "The vote makes it unlikely that Washington will lift the freeze on arms sales to Ankara.",
+])
+def test_idioms_questions_and_judgements_are_not_events(text: str) -> None:
+    assert not [e for e in coded(text, "2024-03-04") if e.type in ("CONSULT", "AID", "AGREE")]
+
+
+def test_a_statement_before_a_question_is_still_an_event() -> None:
+    assert the(coded("Germany sent tanks to Ukraine, but will it send more?", "2024-03-04"), "AID")
+
+
+def test_due_to_meet_is_a_meeting_to_come() -> None:
+    event = the(coded("Erdogan is due to meet Putin in Sochi next month.", "2021-08-02"), "AGREE", "CONSULT")
+    assert event.modality == "future"
+
+
+@pytest.mark.parametrize(("text", "domestic"), [
+    ("The Ankara district administration has refused the permit for the rally.", True),
+    ("Iranian authorities pressured bus drivers to end their strike.", True),
+    ("Trump denied the request.", False),
+    ("Beijing urged the parties concerned to show restraint.", False),
+])
+def test_unnamed_targets_of_requests_and_refusals_are_domestic_only_for_local_affairs(text: str, domestic: bool) -> None:
+    event = the(coded(text, "2023-04-05"), "REJECT", "REQUEST")
+    assert bool(event.recipient) is domestic
+    if domestic:
+        assert codes(event.recipient) == codes(event.actor)
+
+
+def test_their_meeting_is_of_the_parties_the_sentence_names() -> None:
+    text = ("Russia and North Korea signed a pact in June. At their meeting in Tokyo in July, Japan and "
+            "Australia shared concerns over the pact.")
+    event = the(coded(text, "2024-08-01"), "CONSULT")
+    assert codes(event.actor) == {"JPN", "AUS"}

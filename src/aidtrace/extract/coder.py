@@ -65,7 +65,10 @@ PLACE_PREPS = {"in", "near", "outside", "at", "inside", "across"}
 # Types whose recipient is another party than the actor (aid to oneself is a parse error).
 OUTWARD_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION"}
 # Types whose actor may also be the recipient when no target is named (domestic politics).
-SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE", "REJECT", "REQUEST"}
+SELF_DIRECTED_TYPES = {"PROTEST", "CONCEDE", "COERCE", "MOBILIZE"}
+# ... and those that are domestic only when their target is the populace or the actor a local body
+# ("pressured workers to end their strike", "the district administration denied land")
+LOCALLY_DIRECTED_TYPES = {"REQUEST", "REJECT"}
 # Mostly domestic event types: without a named target, the place or the actor's own country
 # is the recipient (PLOVER gold codes "Nigerians rallied in Lagos" NGA -> NGA).
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
@@ -825,6 +828,13 @@ def _fallback_actor(trig: Trigger, ctx: SentenceContext, doc: Document) -> list[
         own = _sentence_subject_mentions(tok, ctx)
         if own:
             return own[:1]
+    if poss and poss[0].lower_ == "their":
+        # "at their meeting in July, Tokyo and Washington shared concerns": the sentence's own subject
+        root = tok.sent.root
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        own = [m for m in phrase_mentions(subj, ctx) if m.entity.country or m.entity.org] if subj is not None else []
+        if len({m.entity.country or m.entity.org for m in own}) >= 2:
+            return own
     earlier = [m for m in ctx.index.before(ctx.offset) if m.entity.kind in ("person", "state")]
     if pair or poss[0].lower_ == "their":
         if pair and subj is not None and subj.lemma_.lower() in ("leader", "president", "minister", "head"):
@@ -923,9 +933,23 @@ def _domestic_recipient(trig: Trigger, ctx: SentenceContext, sent: Sentence, act
         return []
     own = {m.entity.country for m in actors if m.entity.country}
     named = {m.entity.country for m in ctx.index.within(sent.start, sent.end) if m.entity.country}
-    if etype in SELF_DIRECTED_TYPES and len(own) == 1 and named <= own:
+    domestic = etype in SELF_DIRECTED_TYPES or (etype in LOCALLY_DIRECTED_TYPES and _local_affair(head, actors))
+    if domestic and len(own) == 1 and named <= own:
         return [m for m in actors if m.entity.country][:1]
     return []
+
+
+def _local_affair(head: Token, actors: list[Mention]) -> bool:
+    """A request or refusal addressed to the populace ("pressured workers to ...") or made by a
+    local body ("the district administration denied ...")."""
+    lex = load_lexicon()
+    objects = [c for c in head.children if c.dep_ in ("dobj", "dative")]
+    if any(lex.in_class(lemma(o), "populace") for o in objects):
+        return True
+    subj, _ = subject_of(head)
+    words = [lemma(t) for t in subj.subtree] if subj is not None else []
+    words += [w.lower().strip(".,'’") for m in actors for w in m.text.split()]
+    return any(lex.in_class(w, "local_body") for w in words)
 
 
 def _apply_rules(trig: Trigger, mod: Modality, recipients: list[Mention], actors: list[Mention]

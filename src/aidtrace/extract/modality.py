@@ -82,6 +82,9 @@ def _future(chain: list[Token], trigger: Trigger) -> str:
                 return f"modifier {child.lower_}"
         if tok != trigger.token and lemma(tok) in INTENT_VERBS and not _conjunct_of(tok, chain):
             return f"intent {lemma(tok)}"
+        if tok != trigger.token and tok.pos_ == "ADJ" and tok.lower_ in lex.future_words \
+                and any(c.dep_ == "xcomp" for c in tok.children):
+            return f"due {tok.lower_}"  # "is due to meet", "is poised to approve"
         if tok != trigger.token and lemma(tok) == "plan" and tok.pos_ == "NOUN":
             return "plans"
     if trigger.sense.future:
@@ -101,7 +104,12 @@ def _hypothetical(chain: list[Token], reported: bool) -> str:
         if lemma(tok) in OBLIGATION_VERBS and any(c.dep_ == "xcomp" for c in tok.children):
             return f"obligation {lemma(tok)}"
     words = load_lexicon().hypothetical_words
-    for tok in chain:
+    if _question(chain[0]):
+        return "question"
+    judge = chain[-1].head if chain[-1].dep_ == "advcl" else chain[-1]
+    for tok in [*chain, judge]:
+        if tok.lower_ in words and tok.pos_ == "ADJ":
+            return f"judged {tok.lower_}"  # "makes it unlikely that Washington will end the freeze"
         for child in tok.children:
             if child.dep_ == "aux" and child.lower_ in words:
                 if reported and child.lower_ in REPORTED_FUTURE_AUX:
@@ -110,6 +118,24 @@ def _hypothetical(chain: list[Token], reported: bool) -> str:
             if child.dep_ == "mark" and child.lower_ in words:
                 return f"condition {child.lower_}"
     return ""
+
+
+def _question(tok: Token) -> bool:
+    """The clause asks rather than tells ("why doesn't the US give us the missiles?")."""
+    sent = tok.sent
+    last = next((t for t in reversed(list(sent)) if not (t.is_punct and t.text != "?") or t.text == "?"), None)
+    if last is None or last.text != "?":
+        return False
+    # the clause itself is asked: an auxiliary before its subject ("will it send", "why doesn't
+    # the US give") or a question word in front; "Germany sent tanks, but will it send more?" asks
+    # only the second clause
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    inverted = subj is not None and any(c.dep_ in ("aux", "auxpass") and c.i < subj.i for c in tok.children)
+    asked = any(c.lower_ in _QUESTION_WORDS and c.i < tok.i for c in tok.children)
+    return inverted or asked
+
+
+_QUESTION_WORDS = {"why", "what", "how", "when", "where", "who", "whom", "which", "whether"}
 
 
 def _historical(trigger: Trigger) -> bool:

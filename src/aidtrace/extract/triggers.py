@@ -63,6 +63,7 @@ class Sense:
     official: bool = False  # (verbs) the subject is a person or an institution (checked by the coder)
     party: bool = False  # (verbs) the object or the subject of the to-clause must name a party
     adverb: str | None = None  # (verbs) a modifier of the verb must be a word of this class
+    skip: bool = False  # this reading is no event: it stops the later senses ("met with opposition")
 
     @classmethod
     def from_yaml(cls, raw: dict[str, Any]) -> Sense:
@@ -273,7 +274,7 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
             continue
         if sense.complement and not any(_to_clause(tok, c) for c in tok.children):
             continue
-        return sense
+        return None if sense.skip else sense
     return None
 
 
