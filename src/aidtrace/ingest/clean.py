@@ -2,7 +2,9 @@
 
 Requires: the raw article text (as a reader found it). Assigns: ``CleanText`` with the clean
 text (paragraphs joined by a blank line), the detected headline, the ``date`` header, the
-dateline, the agency credit and every removed piece as ``(rule name, text)``.
+dateline, the agency credit and every removed piece as ``(rule name, text)``: page furniture
+(photo captions and credits, related-story headlines and lists, hashtag lines, prompts and
+labels) never reaches the coder, and body text that a page runs into it is kept.
 
 ``clean_text`` runs small stages in order (see ``STAGES``); each takes and returns a
 ``CleanWork``. The rules are general (data in ``data/furniture.yaml`` and
@@ -20,6 +22,7 @@ from typing import Any
 
 from ..datafiles import load_yaml
 from ..errors import DataFileError
+from .captions import caption_spans, is_credit_line
 
 # --------------------------------------------------------------------------- results
 
@@ -118,6 +121,17 @@ class Furniture:
     sentence_min_words: int
     line_rules: tuple[LineRule, ...]
     inline_rules: tuple[tuple[str, re.Pattern[str]], ...]
+    marker_prefix: re.Pattern[str]  # a related-story marker opening a line or following a sentence
+    headline_anchors: tuple[re.Pattern[str], ...]
+    headline_min_words: int
+    sentence_openers: frozenset[str]
+
+
+def _marker_prefix(markers: frozenset[str]) -> re.Pattern[str]:
+    """A related-story marker that opens a line or follows a sentence inside it, then a colon,
+    a dash or a capital letter glued to it ("ALSO READ: ...", "Related - ...", "RelatedTRT ...")."""
+    names = "|".join(r"\s+".join(map(re.escape, m.split())) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[.!?\"”’])\s+)(?i:{names})(?:\s*[:|]\s*|\s+[-–—]\s+|(?<=[a-z])(?=[A-Z]))")
 
 
 def _compile_line_rule(spec: dict[str, Any]) -> LineRule:
@@ -136,13 +150,19 @@ def furniture() -> Furniture:
     """The page-furniture rules, loaded once from data/furniture.yaml."""
     data = _load_data("furniture.yaml")
     try:
+        markers = frozenset(label_key(m) for m in data["related_markers"])
+        headlines = data["related_headlines"]
         return Furniture(
-            related_markers=frozenset(label_key(m) for m in data["related_markers"]),
+            related_markers=markers,
             related_max_words=int(data["related_list"]["max_words"]),
             sentence_min_words=int(data["related_list"]["min_sentence_words"]),
             line_rules=tuple(_compile_line_rule(spec) for spec in data["line_rules"]),
             inline_rules=tuple((str(spec["name"]), re.compile(p, re.IGNORECASE))
                                for spec in data["inline_rules"] for p in spec["patterns"]),
+            marker_prefix=_marker_prefix(markers),
+            headline_anchors=tuple(re.compile(p) for p in headlines["anchors"]),
+            headline_min_words=int(headlines["min_words"]),
+            sentence_openers=frozenset(str(w) for w in headlines["sentence_openers"]),
         )
     except (KeyError, TypeError, ValueError, re.error) as err:
         raise DataFileError("data/furniture.yaml", f"bad rule: {err!r}") from err
@@ -325,6 +345,33 @@ def take_dateline(work: CleanWork) -> CleanWork:
     return work
 
 
+def drop_captions(work: CleanWork) -> CleanWork:
+    """Remove photo credits and captions (see ingest/captions.py), keeping the body text that a
+    page runs into them: what stands before or after a caption becomes a paragraph of its own."""
+    kept: list[str] = []
+    paragraphs = work.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
+        pos, rule = 0, ""
+        for rule, start, end in caption_spans(paragraph, credit_follows=is_credit_line(following)):
+            _keep_piece(work, kept, paragraph[pos:start], rule)
+            work.drop(rule, paragraph[start:end])
+            pos = end
+        _keep_piece(work, kept, paragraph[pos:], rule)
+    work.paragraphs = kept
+    return work
+
+
+def _keep_piece(work: CleanWork, kept: list[str], piece: str, rule: str) -> None:
+    """Keep a piece of a paragraph left by a removal; a bare separator ("/", "|") left between a
+    caption and its credit goes with them."""
+    piece = piece.strip()
+    if rule and piece and not re.search(r"\w", piece):
+        work.drop(rule, piece)
+    elif piece:
+        kept.append(piece)
+
+
 def strip_inline_credits(work: CleanWork) -> CleanWork:
     """Remove photo credits in brackets inside paragraphs ("(Photo by ...)")."""
     kept: list[str] = []
@@ -349,14 +396,45 @@ def furniture_rule(line: str) -> str | None:
 
 
 def _related_marker(line: str) -> str | None:
-    """"list" for a line that starts a related-stories list, "link" for "Read more: <headline>"."""
+    """"list" for a line that starts a related-stories list, "link" for "Read more: <headline>"
+    (also "Related - <headline>" and a marker glued to its headline, "RelatedTRT World - ...")."""
     rules = furniture()
     if label_key(line) in rules.related_markers:
         return "list"
-    head, sep, tail = line.partition(":")
-    if sep and tail.strip() and len(line.split()) <= rules.related_max_words \
-            and label_key(head) in rules.related_markers:
+    match = rules.marker_prefix.match(line)
+    if match and line[match.end():].strip() and len(line.split()) <= rules.related_max_words:
         return "link"
+    return None
+
+
+def split_related_link(paragraph: str) -> tuple[str, str, str] | None:
+    """A related-story link run into body text, as (text before, the link, text after), or None.
+
+    "ALSO READ: <headline> The White House said ..." gives the link "ALSO READ: <headline>" and
+    the body sentence after it; the body starts at a capitalised sentence opener ("The", "It",
+    "According") after a word that is not capitalised, so a Title Case headline is never cut.
+
+    Args:
+        paragraph: one paragraph longer than a related link.
+    """
+    rules = furniture()
+    for match in rules.marker_prefix.finditer(paragraph):
+        start = _body_start(paragraph, match.end())
+        if start is not None:
+            return paragraph[:match.start()].strip(), paragraph[match.start():start].strip(), paragraph[start:]
+    return None
+
+
+def _body_start(text: str, pos: int) -> int | None:
+    """Where a body sentence starts after a headline that begins at ``pos``, or None."""
+    rules = furniture()
+    words = list(re.finditer(r"\S+", text[pos:]))
+    for k in range(rules.headline_min_words, min(len(words), rules.related_max_words + 1)):
+        word, before = words[k].group(0), words[k - 1].group(0)
+        if word.lstrip("\"“‘(") in rules.sentence_openers and not before[:1].isupper():
+            rest = text[pos + words[k].start():]
+            if len(rest.split()) > rules.sentence_min_words and ends_sentence(rest):
+                return pos + words[k].start()
     return None
 
 
@@ -373,7 +451,7 @@ def drop_related_lists(work: CleanWork) -> CleanWork:
     """Remove "READ MORE:"/"Related"/"See also" markers and the headline list after them."""
     kept: list[str] = []
     in_list = False
-    for paragraph in work.paragraphs:
+    for paragraph in _split_links(work):
         marker = _related_marker(paragraph)
         if marker or (in_list and _is_related_headline(paragraph)):
             work.drop("related", paragraph)
@@ -382,6 +460,67 @@ def drop_related_lists(work: CleanWork) -> CleanWork:
             in_list = False
             kept.append(paragraph)
     work.paragraphs = kept
+    return work
+
+
+def _split_links(work: CleanWork) -> list[str]:
+    """The paragraphs with every related link run into body text cut out and recorded."""
+    out: list[str] = []
+    for paragraph in work.paragraphs:
+        while len(paragraph.split()) > furniture().related_max_words and (parts := split_related_link(paragraph)):
+            before, link, paragraph = parts
+            out.extend([before] if before else [])
+            work.drop("related", link)
+        out.append(paragraph)
+    return out
+
+
+def _is_body(paragraph: str) -> bool:
+    """A paragraph of story text: long, or a full sentence of some length."""
+    rules = furniture()
+    words = len(paragraph.split())
+    return words > rules.related_max_words or (ends_sentence(paragraph) and words > rules.sentence_min_words)
+
+
+def _is_anchored_headline(line: str) -> bool:
+    """A headline with a time stamp, view count, update tag or attribution tail."""
+    rules = furniture()
+    if len(line.split()) > rules.related_max_words or not any(p.search(line) for p in rules.headline_anchors):
+        return False
+    bare = line
+    for pattern in rules.headline_anchors:
+        bare = pattern.sub(" ", bare)
+    return len(re.findall(r"[^\W\d_]{2,}", bare)) >= rules.headline_min_words
+
+
+def _is_list_line(line: str) -> bool:
+    """A line that can stand in a list of headlines: short and not a sentence, or a separator."""
+    if not re.search(r"\w", line):
+        return True
+    return len(line.split()) <= furniture().related_max_words and (not ends_sentence(line) or line[-1] in "?!")
+
+
+def drop_headline_runs(work: CleanWork) -> CleanWork:
+    """Remove lists of other stories' headlines that a page prints after the story has begun:
+    every run of short list lines holding an anchored headline (see ``_is_anchored_headline``),
+    except a last line that body text follows (a crosshead of the story)."""
+    paragraphs = work.paragraphs
+    begun = next((i for i, p in enumerate(paragraphs) if _is_body(p)), len(paragraphs))
+    remove: set[int] = set()
+    index = begun + 1
+    while index < len(paragraphs):
+        end = index
+        while end < len(paragraphs) and _is_list_line(paragraphs[end]):
+            end += 1
+        run = range(index, end)
+        if any(_is_anchored_headline(paragraphs[i]) for i in run):
+            last = end - 1
+            crosshead = end < len(paragraphs) and not _is_anchored_headline(paragraphs[last])
+            remove.update(i for i in run if not (crosshead and i == last))
+        index = end + 1
+    for i in sorted(remove):
+        work.drop("related", paragraphs[i])
+    work.paragraphs = [p for i, p in enumerate(paragraphs) if i not in remove]
     return work
 
 
@@ -481,14 +620,17 @@ def drop_repeated(work: CleanWork) -> CleanWork:
 
 
 # Order matters: the dateline is read before anything can move the first paragraph;
+# captions are found before inline credits are cut, since a credit is what marks them;
 # furniture goes before the agency credit so a "Reuters" line followed by page furniture
 # still counts as trailing; the headline is found before repeats are dropped so a
 # headline sitting between a lede and its repeated copy is seen next to the lede.
 STAGES: tuple[Callable[[CleanWork], CleanWork], ...] = (
     take_dateline,
+    drop_captions,
     strip_inline_credits,
     drop_related_lists,
     drop_furniture_lines,
+    drop_headline_runs,
     take_agency_credit,
     take_title,
     drop_repeated,
