@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .headcase import parse_texts, with_words_of
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
@@ -135,7 +137,8 @@ def analyse(
     nlp = load_nlp(model)
     docs = [split_sentences(t, nlp) for t in texts]
     wanted = [s for sents in docs for s in sents if is_candidate is None or is_candidate(s.text)]
-    for sent, parsed in zip(wanted, nlp.pipe((s.text for s in wanted), batch_size=batch_size,
+    # Title Case headlines are parsed in sentence case, keeping their own words (nlp/headcase.py)
+    for sent, parsed in zip(wanted, nlp.pipe(parse_texts(docs, wanted, nlp), batch_size=batch_size,
                                              n_process=n_process), strict=True):
-        sent.parse = parsed
+        sent.parse = with_words_of(parsed, sent.text)
     yield from docs
