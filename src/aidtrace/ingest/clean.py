@@ -49,6 +49,9 @@ class CleanText:
     removed: list[tuple[str, str]] = field(default_factory=list)
     dateline: Dateline | None = None
     credit: str | None = None  # canonical agency from a trailing "(AP)" or a lone "Reuters" line
+    # spans of ``text`` that are page furniture kept for context (photo captions: their names
+    # and dates help read the story), never the ground of an event (Document.furniture)
+    furniture: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +60,7 @@ class CleanWork:
 
     paragraphs: list[str]
     result: CleanText
+    furniture: set[str] = field(default_factory=set)  # paragraphs kept as furniture (captions)
 
     def drop(self, rule: str, text: str) -> None:
         """Record that ``rule`` removed ``text``."""
@@ -346,30 +350,42 @@ def take_dateline(work: CleanWork) -> CleanWork:
 
 
 def drop_captions(work: CleanWork) -> CleanWork:
-    """Remove photo credits and captions (see ingest/captions.py), keeping the body text that a
-    page runs into them: what stands before or after a caption becomes a paragraph of its own."""
+    """Remove photo credits (see ingest/captions.py) and set photo captions apart as paragraphs of
+    furniture, kept for context (names, the date of the picture) but never coded; body text that
+    a page runs into a caption becomes a paragraph of its own."""
     kept: list[str] = []
     paragraphs = work.paragraphs
     for index, paragraph in enumerate(paragraphs):
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
-        pos, rule = 0, ""
-        for rule, start, end in caption_spans(paragraph, credit_follows=is_credit_line(following)):
-            _keep_piece(work, kept, paragraph[pos:start], rule)
-            work.drop(rule, paragraph[start:end])
-            pos = end
-        _keep_piece(work, kept, paragraph[pos:], rule)
+        for kind, piece in _caption_split(paragraph, is_credit_line(following)):
+            if kind == "photo_credit":
+                work.drop(kind, piece)
+                continue
+            kept.append(piece)
+            if kind == "caption":
+                work.furniture.add(piece)
     work.paragraphs = kept
     return work
 
 
-def _keep_piece(work: CleanWork, kept: list[str], piece: str, rule: str) -> None:
-    """Keep a piece of a paragraph left by a removal; a bare separator ("/", "|") left between a
-    caption and its credit goes with them."""
-    piece = piece.strip()
-    if rule and piece and not re.search(r"\w", piece):
-        work.drop(rule, piece)
-    elif piece:
-        kept.append(piece)
+def _caption_split(paragraph: str, credit_follows: bool) -> list[tuple[str, str]]:
+    """A paragraph as ("body" | "caption" | "photo_credit", text) pieces, in order; sentences of
+    one caption make one piece, and a bare separator ("/") next to a credit goes with it."""
+    pieces: list[tuple[str, str]] = []
+    pos = caption_start = 0
+    for rule, start, end in [*caption_spans(paragraph, credit_follows), ("", len(paragraph), len(paragraph))]:
+        between = paragraph[pos:start].strip()
+        if between and not re.search(r"\w", between):
+            pieces.append(("photo_credit", between))
+        elif between:
+            pieces.append(("body", between))
+        if rule == "caption" and pieces and pieces[-1][0] == "caption" and not between:
+            pieces[-1] = ("caption", paragraph[caption_start:end])
+        elif rule:
+            caption_start = start
+            pieces.append((rule, paragraph[start:end]))
+        pos = end
+    return pieces
 
 
 def strip_inline_credits(work: CleanWork) -> CleanWork:
@@ -505,7 +521,7 @@ def drop_headline_runs(work: CleanWork) -> CleanWork:
     every run of short list lines holding an anchored headline (see ``_is_anchored_headline``),
     except a last line that body text follows (a crosshead of the story)."""
     paragraphs = work.paragraphs
-    begun = next((i for i, p in enumerate(paragraphs) if _is_body(p)), len(paragraphs))
+    begun = next((i for i, p in enumerate(paragraphs) if _is_body(p) and p not in work.furniture), len(paragraphs))
     remove: set[int] = set()
     index = begun + 1
     while index < len(paragraphs):
@@ -590,8 +606,11 @@ def take_title(work: CleanWork) -> CleanWork:
     the story says first, and the coder reads events from it like from any sentence."""
     paragraphs = work.paragraphs
     for index, line in enumerate(paragraphs[:_TITLE_WINDOW]):
-        lede = 1 if index == 0 else 0
-        if lede < len(paragraphs) and is_title_like(line) and _restates(line, paragraphs[lede]):
+        # the lede is the first paragraph of the story besides this line (captions are not)
+        lede = next((j for j, p in enumerate(paragraphs) if j != index and p not in work.furniture), None)
+        if line in work.furniture or lede is None:
+            continue
+        if is_title_like(line) and _restates(line, paragraphs[lede]):
             work.result.title = line
             del paragraphs[index]
             paragraphs.insert(0, line)
@@ -653,4 +672,16 @@ def clean_text(raw: str) -> CleanText:
     for stage in STAGES:
         work = stage(work)
     result.text = "\n\n".join(work.paragraphs)
+    result.furniture = _spans_of(work.paragraphs, work.furniture)
     return result
+
+
+def _spans_of(paragraphs: list[str], furniture: set[str]) -> list[tuple[int, int]]:
+    """Offsets, in the joined text, of the paragraphs that are furniture."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for paragraph in paragraphs:
+        if paragraph in furniture:
+            spans.append((pos, pos + len(paragraph)))
+        pos += len(paragraph) + 2
+    return spans

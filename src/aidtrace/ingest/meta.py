@@ -1,8 +1,8 @@
 """Metadata: build a ``Document`` from a ``RawRecord`` (cleaning plus date, dateline, agency, title).
 
 Requires: a RawRecord from ingest/readers.py. Assigns: Document.text (clean), content_hash,
-id, title, published + published_precision, agency, dateline_place; raw_text is the record's
-text untouched.
+id, title, published + published_precision, agency, dateline_place, furniture (captions kept
+for context, never coded); raw_text is the record's text untouched.
 """
 
 from __future__ import annotations
@@ -200,6 +200,7 @@ def build_document(rec: RawRecord) -> Document:
         outlet=rec.outlet,
         format=rec.format,
         extra=dict(rec.extra),
+        furniture=clean.furniture,
         notes=notes,
         line=rec.line,
     )
