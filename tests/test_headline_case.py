@@ -90,3 +90,14 @@ def test_sentences_that_are_not_headlines_are_parsed_as_written() -> None:
     parse = parsed(sentence)[0].parse
     assert parse is not None and parse.text == sentence
     assert next(t for t in parse if t.dep_ == "ROOT").text == "said"
+
+
+@pytest.mark.parametrize(("line", "headline"), [
+    ("Umerov, Austin discuss need for more air defence systems", True),
+    ("'Ukraine needs more shells,' minister says", True),
+    # a sentence cut before a quote opens ends with the quote mark, not with a headline's last word
+    ("However, North Korea could become a priority if it tests more missiles, experts said. \u201c", False),
+    ("Germany sent tanks.", False),
+])
+def test_is_headline(line: str, headline: bool) -> None:
+    assert is_headline(line) is headline

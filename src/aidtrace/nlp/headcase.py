@@ -146,7 +146,8 @@ def is_headline(line: str) -> bool:
     Args:
         line: one sentence or headline.
     """
-    stripped = line.rstrip().rstrip("\"'”’»)]")
+    # quotes both ways: a sentence split before a quote opens ends with one ('... said. “')
+    stripped = line.rstrip().rstrip("\"'“”‘’«»)]").rstrip()
     return 2 < len(line.split()) <= 25 and bool(stripped) and stripped[-1] not in ".!?;:,"
 
 
