@@ -6,6 +6,8 @@ for this test."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aidtrace.ingest.captions import caption_spans, is_credit_line, sentence_spans
 from aidtrace.ingest.clean import clean_text
@@ -178,3 +180,23 @@ def test_build_document_carries_the_furniture_spans() -> None:
     caption = "Minister Anna Berg (center) appears before a committee of parliament in Oslo on Nov. 1."
     doc = build_document(RawRecord(source="a.txt", text=article(LEDE, caption, BODY)))
     assert [doc.text[start:end] for start, end in doc.furniture] == [caption]
+
+
+PIECES = [LEDE, BODY, "(L)", "(R)", ", right,", "Back from left:", "pose for a family photo",
+          "attends a summit in Oslo, March 19", "on Sept. 13, 2023.", "(Jane Doe/AFP via Getty Images)",
+          "Photo by Jane Doe/UPI", "EPA-EFE/JANE DOE", "/ Photo: Reuters", "(Yonhap)", "is launched",
+          "said.", "\n", "\n\n", " ", ".", "ALSO READ:", "RelatedX", "#aid #Oslo", "19:45 • 12 views"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=25))
+def test_caption_and_furniture_spans_hold_for_any_mix_of_page_pieces(parts: list[str]) -> None:
+    raw = " ".join(parts)
+    result = clean_text(raw)
+    paragraphs = result.text.split("\n\n") if result.text else []
+    for start, end in result.furniture:
+        assert result.text[start:end] in paragraphs  # a furniture span is a whole paragraph
+    for paragraph in paragraphs:
+        spans = caption_spans(paragraph)
+        assert all(0 <= s < e <= len(paragraph) for _, s, e in spans)
+        assert all(a[2] <= b[1] for a, b in zip(spans, spans[1:], strict=False))  # in order, apart
