@@ -225,8 +225,31 @@ class RawActor:
     bad_codes: int = 0
 
 
+# A control character inside a name is a letter the dictionary lost to a broken encoding
+# ("Z^Zroual" for Zéroual): such a name is misspelt, so it is not kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def parse_actor_file(lines: Iterable[str], file: str = "") -> list[RawActor]:
-    """Entries of a PETRARCH .actors file (base line, '+' variants, '[CODE dates]' lines)."""
+    """Entries of a PETRARCH .actors file (base line, '+' variants, '[CODE dates]' lines).
+
+    Names with a control character (a letter lost to a broken encoding) are dropped: a variant
+    on its own, an entry when its base name is broken (a good variant then takes its place).
+    """
+    out = _parse_actor_lines(lines, file)
+    kept: list[RawActor] = []
+    for raw in out:
+        variants = [v for v in raw.variants if not _CONTROL.search(v)]
+        if _CONTROL.search(raw.name):
+            if not variants:
+                continue
+            raw.name, variants = variants[0], variants[1:]
+        raw.variants = variants
+        kept.append(raw)
+    return kept
+
+
+def _parse_actor_lines(lines: Iterable[str], file: str) -> list[RawActor]:
     out: list[RawActor] = []
     for number, raw in enumerate(lines, 1):
         text = strip_comment(raw)

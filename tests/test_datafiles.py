@@ -28,3 +28,22 @@ def test_malformed_yaml_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(datafiles, "read_text", lambda *parts: "key: [unclosed")
     with pytest.raises(DataFileError, match="not valid YAML"):
         datafiles.load_yaml("triggers.yaml")
+
+
+def test_grammar_word_lists_are_all_words() -> None:
+    doc = datafiles.load_yaml("grammar.yaml")
+    for key, value in doc.items():
+        lists = value.values() if isinstance(value, dict) else [value]
+        for words in lists:
+            assert words and all(isinstance(w, str) and w.strip() == w and w for w in words), key
+    assert datafiles.grammar_words("plan_nouns")[0] == "plan"
+    assert datafiles.grammar_table("recipient_preps")["AID"] == ("to", "for", "into")
+
+
+def test_a_bare_on_in_the_grammar_lists_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    # YAML reads a bare `on` as true: the reader says which list and how to fix it
+    monkeypatch.setattr(datafiles, "_grammar", {"occasion_preps": ["at", True]})
+    with pytest.raises(DataFileError, match="occasion_preps: expected a list of words"):
+        datafiles.grammar_words("occasion_preps")
+    with pytest.raises(DataFileError, match="no word list 'nothing'"):
+        datafiles.grammar_words("nothing")

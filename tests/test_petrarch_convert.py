@@ -148,6 +148,17 @@ def test_parse_actor_file_groups_variants_and_codes() -> None:
     assert raws[3].codes == [conv.Code("KENGOV", date(2015, 3, 1), None, True), conv.Code("KENELI")]
 
 
+def test_names_broken_by_a_lost_letter_are_dropped() -> None:
+    # a control character stands where the source lost an accented letter
+    text = ("NADIA_BR\x1aMONT_  # broken base, no variant\n\t[FRAGOV 010101-051231]\n"
+            "OSKAR_VELD\x1aN_  # broken base, good variant\n+OSKAR_VELDEN\n+O._VELD\x1aN\n\t[FRAELI]\n"
+            "LENA_ORTIZ_\n\t[FRAELI]\n")
+    raws = conv.parse_actor_file(text.splitlines(), "example")
+    assert [(r.name, r.variants) for r in raws] == [("OSKAR_VELDEN", []), ("LENA_ORTIZ_", [])]
+    # the broken entry's codes did not leak onto its neighbour
+    assert [c.code for c in raws[0].codes] == ["FRAELI"] and [c.code for c in raws[1].codes] == ["FRAELI"]
+
+
 def test_convert_actor_entries(review, lexicon) -> None:
     raws = conv.parse_actor_file(ACTOR_EXAMPLE.splitlines(), "example")
     namer = conv.Namer(review, lexicon)

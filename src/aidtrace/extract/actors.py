@@ -32,7 +32,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ..cache import cached
-from ..datafiles import load_yaml, read_text
+from ..datafiles import grammar_words, load_yaml, read_text
 from ..model import Document, Entity, Mention
 from ..nlp.pipeline import Sentence
 
@@ -41,15 +41,10 @@ _FORMER = re.compile(r"(?:^|\W)(?:former|Former|ex-|Ex-)\s*$")
 # A nationality that names an ethnic group or an attitude, not the state ("ethnic Turks", "anti-US").
 _ATTITUDE = re.compile(r"(?:(?<![\w-])(?:[Aa]nti|[Pp]ro)-|(?<![\w-])[Ee]thnic\s+)$")
 _THE = re.compile(r"(?:^|\W)((?:the|The)\s+)$")
-_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "le", "la", "al", "bin", "ibn", "dos", "du"}
-_NOT_NAMES = {
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-    "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "On", "In", "The", "A", "An", "And", "But", "He", "She", "It",
-    "They", "We", "I", "This", "That", "Earlier", "Later", "Meanwhile", "Also",
-}
+_PARTICLES = frozenset(grammar_words("name_particles"))
+_NOT_NAMES = frozenset(grammar_words("not_names"))
 # modifiers that make a title someone other than the office holder
-_NOT_HOLDER = {"deputy", "first", "former", "then", "outgoing", "incoming", "junior"}
+_NOT_HOLDER = frozenset(grammar_words("not_holder"))
 
 
 # --------------------------------------------------------------------------- data model
@@ -790,7 +785,7 @@ def _relational_after(text: str, end: int) -> bool:
 
 
 # Relational words that head a group named by what precedes them ("allied countries" are).
-_GROUP_HEADS = {"countries", "nations", "states", "members", "capitals"}
+_GROUP_HEADS = frozenset(grammar_words("group_heads"))
 
 
 def _sectors(rh: _RoleHit, owner: _Owner) -> list[str]:

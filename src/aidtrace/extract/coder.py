@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..datafiles import grammar_words
 from ..model import Claim, DateSpan, Document, Entity, Event, Evidence, Item, Mention, Money, Role
 from ..nlp.pipeline import Sentence
 from . import claims as claim_rules
@@ -61,7 +62,7 @@ FUTURE_TO_THREATEN = {"SANCTION", "COERCE", "ASSAULT", "MOBILIZE", "PROTEST"}
 NEGATED_FUTURE_TO_REJECT = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # Attacks by an unnamed perpetrator are coded with the country where they happened as actor.
 LOCATED_ACTOR_TYPES = {"ASSAULT", "PROTEST", "COERCE"}
-PLACE_PREPS = {"in", "near", "outside", "at", "inside", "across"}
+PLACE_PREPS = frozenset(grammar_words("place_preps"))
 # Types whose recipient is another party than the actor (aid to oneself is a parse error).
 OUTWARD_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION"}
 # Types whose actor may also be the recipient when no target is named (domestic politics).
@@ -74,7 +75,7 @@ LOCALLY_DIRECTED_TYPES = {"REQUEST", "REJECT"}
 DOMESTIC_TYPES = {"PROTEST", "CONCEDE", "COERCE", "RETREAT", "MOBILIZE", "ASSAULT", "REQUEST", "REJECT",
                   "THREATEN", "ACCUSE"}
 # Verbs whose subject receives what their noun names ("Kyiv received a shipment from ...").
-RECEIVING_VERBS = {"receive", "get", "obtain", "accept", "take", "await", "welcome"}
+RECEIVING_VERBS = frozenset(grammar_words("receiving_verbs"))
 # Verbal events addressed to someone: with no addressee named, the party met on the occasion.
 ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN"}
 # Trigger types whose giver may be an unnamed group defined by whom it backs ("Ukraine's allies").
@@ -82,12 +83,11 @@ AID_SENSES = {"AID", "AGREE"}
 # Types whose recipient PLOVER requires; without one the event is not coded.
 RECIPIENT_REQUIRED = {"AID"}
 # Modal verbs that turn a reported clause into a demand ("said that Sudan must return ...").
-DEONTIC = {"must", "should"}
+DEONTIC = frozenset(grammar_words("deontic"))
 # Clauses inside another trigger's argument that still report their own event.
 SEPARATE_CLAUSES = {"relcl", "advcl"}
 # Plural noun phrases that point back to two parties named earlier ("the two leaders").
-PAIR_NOUNS = {"leader", "president", "side", "country", "nation", "minister", "government", "head", "party",
-              "neighbour", "neighbor", "ally", "capital"}
+PAIR_NOUNS = frozenset(grammar_words("pair_nouns"))
 # Modalities whose events are kept. Hypothetical events ("could provide") are not reports
 # of anything that happened or was decided, so they are not coded.
 KEPT_MODALITIES = {"asserted", "future", "historical"}
@@ -627,7 +627,7 @@ def _meeting_mode(trig: Trigger, ctx: SentenceContext, actors: list[Mention], re
 
 
 # Prepositions naming the other side of a deal ("a contract with X", "to buy tanks from X").
-DEAL_PREPS = ("with", "between", "from", "among")
+DEAL_PREPS = grammar_words("deal_preps")
 
 
 def _code_received(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigger, mod: Modality,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..datafiles import grammar_words
 from .roles import headline_infinitive, speech_head
 from .triggers import Trigger, lemma, load_lexicon
 
@@ -21,12 +22,10 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 # Verbs that, governing the trigger, make it an intention ("aims to help").
-INTENT_VERBS = {"plan", "intend", "aim", "expect", "prepare", "hope", "seek", "want", "wish", "propose",
-                "consider", "mull", "weigh", "discuss", "agree", "offer", "pledge", "promise",
-                "vow", "commit", "set", "schedule", "go", "forge", "look", "push", "willing", "ready", "move"}
+INTENT_VERBS = frozenset(grammar_words("intent_verbs"))
 # In reported speech these are the future of the original statement ("said it would").
-REPORTED_FUTURE_AUX = {"would"}
-OBLIGATION_VERBS = {"have", "need"}
+REPORTED_FUTURE_AUX = frozenset(grammar_words("reported_future_aux"))
+OBLIGATION_VERBS = frozenset(grammar_words("obligation_verbs"))
 
 
 @dataclass
@@ -152,8 +151,7 @@ def _historical(trigger: Trigger) -> bool:
 
 # Nouns whose to-clause is a plan ("plans to send"): the event is to come; any other noun's
 # to-clause ("ways to support", "possibilities to help") is not a report of anything.
-PLAN_NOUNS = {"plan", "decision", "pledge", "promise", "commitment", "intention", "agreement", "deal",
-              "offer", "proposal", "initiative", "programme", "program", "bid", "move", "order", "request"}
+PLAN_NOUNS = frozenset(grammar_words("plan_nouns"))
 
 
 def _unrealised(trigger: Trigger) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..datafiles import load_yaml
+from ..datafiles import grammar_table, grammar_words, load_yaml
 from ..model import Mention
 from .triggers import Trigger, lemma, light_path, load_lexicon
 
@@ -26,39 +26,19 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
 SUBJECT_DEPS = ("nsubj", "csubj", "expl")
-RECIPIENT_PREPS = {
-    "AID": ("to", "for", "into"),
-    "CONSULT": ("with", "to", "in", "between", "for"),
-    "SANCTION": ("to", "on", "against", "from", "for"),
-    "AGREE": ("with", "to", "for", "on"),
-    "COOPERATE": ("with", "to", "between"),
-    "SUPPORT": ("for", "to", "with", "of"),
-    "REQUEST": ("from", "on", "to", "of"),
-    "ACCUSE": ("of", "against", "on", "for", "as"),
-    "REJECT": ("from", "of", "to", "by", "on"),
-    "THREATEN": ("against", "to", "on", "with"),
-    "ASSAULT": ("against", "on", "in", "into", "at"),
-    "COERCE": ("against", "on", "from", "in", "into", "to"),
-    "PROTEST": ("against", "at", "in", "outside"),
-    "MOBILIZE": ("against", "to", "in", "near", "along", "for"),
-    "RETREAT": ("from", "to", "for", "in"),
-    "CONCEDE": ("to", "for", "on", "in"),
-}
+RECIPIENT_PREPS = grammar_table("recipient_preps")
 # Verbal event types addressed to someone (the addressee is the recipient).
 ADDRESSEE_TYPES = {"REQUEST", "SUPPORT", "ACCUSE", "REJECT", "THREATEN", "AGREE"}
-DIRECTIONAL_PREPS = ("to", "into", "at", "upon", "toward", "towards", "over", "onto")
+DIRECTIONAL_PREPS = grammar_words("directional_preps")
 # Types whose recipient is never the actor itself.
 EXTERNAL_TYPES = {"AID", "COOPERATE", "CONSULT", "SANCTION", "SUPPORT", "AGREE"}
 # Verbs whose object does not control their to-clause ("promised Kyiv to send jets": the promiser sends).
-SUBJECT_CONTROL = {"promise", "pledge", "vow", "offer", "threaten"}
+SUBJECT_CONTROL = frozenset(grammar_words("subject_control"))
 # Prepositions that name a recipient inside a complement clause, whatever the event type.
-COMPLEMENT_PREPS = ("to", "with", "against", "on", "from", "for", "into")
+COMPLEMENT_PREPS = grammar_words("complement_preps")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
-GENERIC_PEOPLE = {"official", "source", "people", "we", "leader", "minister", "representative", "spokesman",
-                  "spokeswoman", "spokesperson", "government", "authority", "negotiator", "delegation",
-                  "diplomat", "i", "our", "they", "force", "troop", "army", "military", "police", "soldier",
-                  "unit"}
+GENERIC_PEOPLE = frozenset(grammar_words("generic_people"))
 # A same-country company, outlet or institute deep in a phrase ("weapons made by Ukrainian
 # manufacturers") is what the event is about, not whom it addresses.
 BYSTANDER_SECTORS = {"BUS", "MED", "RES", "EDU"}
@@ -66,7 +46,7 @@ BYSTANDER_SECTORS = {"BUS", "MED", "RES", "EDU"}
 OFFICIAL_SECTORS = {"GOV", "MIL", "DIP"}
 # Passive forms that describe the subject's own stance ("Vietnam is committed to ..."): the
 # grammatical subject is the actor.
-STATIVE_PASSIVES = {"commit", "determine", "prepare", "resolve", "dedicate", "poise", "set"}
+STATIVE_PASSIVES = frozenset(grammar_words("stative_passives"))
 # Tokens below these dependencies belong to another phrase (a place, a clause), not the head's entity.
 _DETACHED = {"prep", "relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "dep"}
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..cache import cached
-from ..datafiles import load_yaml
+from ..datafiles import grammar_words, load_yaml
 from ..errors import DataFileError
 
 if TYPE_CHECKING:
@@ -398,8 +398,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
 
 
 # Prepositions that make a noun a circumstance of the clause ("during a visit"), not its event.
-CIRCUMSTANCE_PREPS = {"after", "before", "since", "despite", "amid", "following", "ahead", "until",
-                      "without", "because", "like", "than", "under"}
+CIRCUMSTANCE_PREPS = frozenset(grammar_words("circumstance_preps"))
 # Dependency labels a light verb's event noun may hang by ("held talks", "forged ahead with plans for").
 LIGHT_PATH_DEPS = {"dobj", "pobj", "prep", "compound", "conj", "appos", "attr", "nsubjpass", "nsubj", "oprd",
                    "dative"}
@@ -407,11 +406,11 @@ LIGHT_PATH_DEPS = {"dobj", "pobj", "prep", "compound", "conj", "appos", "attr", 
 
 # Prepositions that put a meeting round the clause ("at a meeting with X, Y announced ..."):
 # the clause's subject took part in it.
-OCCASION_PREPS = {"at", "during", "in", "on", "after", "following", "ahead", "before", "prior", "amid"}
+OCCASION_PREPS = frozenset(grammar_words("occasion_preps"))
 # ... and those of them that place the meeting after the clause ("ahead of talks with X").
-LATER_PREPS = {"ahead", "before", "prior"}
+LATER_PREPS = frozenset(grammar_words("later_preps"))
 # A second party of a meeting noun: "talks with X", "a call between X and Y", "a meeting of the UDCG".
-PARTY_PREPS = {"with", "between", "among", "of"}
+PARTY_PREPS = frozenset(grammar_words("party_preps"))
 
 
 def occasion_prep(noun: Token) -> str | None:
