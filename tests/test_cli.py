@@ -223,3 +223,27 @@ def test_failed_analysis_exits_1_and_names_the_document(seeds_dir: Path, tmp_pat
     assert "000_16509b5f7bfc3739.txt" in result.stderr and "aidtrace_no_such_model" in result.stderr
     stored = run("docs", "--db", str(db), "--format", "jsonl").stdout.splitlines()
     assert len(stored) == 2
+
+
+def test_an_internal_error_is_one_line_without_article_text_escapes(monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # a bug inside the coder (forced here) must not reach the user as a traceback, and the
+    # message, which may quote article text, is shown without control characters
+    from aidtrace import cli, pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("bad \x1b[31mthing\nin text")
+
+    monkeypatch.setattr(pipeline, "code_text", broken)
+    monkeypatch.setattr(sys, "argv", ["aidtrace", "code", "Germany sent tanks to Ukraine."])
+    monkeypatch.delenv("AIDTRACE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == cli.EXIT_INTERNAL
+    message = capsys.readouterr().err
+    assert "Traceback" not in message and "\x1b" not in message
+    assert "internal error (ValueError: bad thing in text)" in " ".join(message.split())
+    assert "AIDTRACE_DEBUG=1" in message
+    monkeypatch.setenv("AIDTRACE_DEBUG", "1")
+    with pytest.raises(ValueError, match="bad"):
+        cli.main()

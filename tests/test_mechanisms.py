@@ -396,3 +396,41 @@ def test_their_meeting_is_of_the_parties_the_sentence_names() -> None:
             "Australia shared concerns over the pact.")
     event = the(coded(text, "2024-08-01"), "CONSULT")
     assert codes(event.actor) == {"JPN", "AUS"}
+
+
+# ---------------------------------------------------------------------- continuations and aims
+
+
+def test_the_aid_itself_resuming_continues_the_aid_just_told_of() -> None:
+    text = ("Canada halted shipments of rifle ammunition to Ukraine last week over a stock review. "
+            "Deliveries resumed on Friday, officials said.")
+    resumed = the(coded(text, "2025-03-12"), "AID")
+    assert resumed.status == "resumed"
+    assert codes(resumed.actor) == {"CAN"} and codes(resumed.recipient) == {"UKR"}
+    assert resumed.date is not None and resumed.date.start == "2025-03-07"
+
+
+def test_resuming_with_no_aid_before_it_is_not_an_event() -> None:
+    assert not of_type(coded("Deliveries resumed on Friday, officials said.", "2025-03-12"), "AID")
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Kyiv seeks to keep its ageing fleet of jets flying.", False),
+    ("Ukraine sought help from Poland to repair its tanks.", True),
+])
+def test_seeking_to_do_is_an_aim_and_seeking_help_a_request(text: str, asks: bool) -> None:
+    assert bool(of_type(coded(text, "2024-05-06"), "REQUEST")) is asks
+
+
+# ---------------------------------------------------------------------- dates of other things
+
+
+def test_a_time_that_modifies_another_noun_does_not_date_the_event() -> None:
+    event = the(coded("Norway sends more drones to Ukraine ahead of the spring offensive", "2024-02-07"), "AID", "AGREE")
+    assert event.date is not None and event.date.start == "2024-02-07"
+
+
+def test_last_week_holds_before_a_phrase_of_cause() -> None:
+    text = "Canada halted shipments of rifle ammunition to Ukraine last week after a review of its stocks."
+    event = the(coded(text, "2025-03-12"), "SANCTION")
+    assert event.date is not None and (event.date.start, event.date.end) == ("2025-03-03", "2025-03-09")

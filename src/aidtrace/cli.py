@@ -987,9 +987,22 @@ def reanalyse(
         raise typer.Exit(1)
 
 
+# Exit status of an internal error (BSD sysexits EX_SOFTWARE).
+EXIT_INTERNAL = 70
+
+
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point. An unexpected error is a bug: it is told in one line (the traceback
+    with AIDTRACE_DEBUG=1), never as a traceback that may print article text to the terminal."""
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - the last line of defence, re-raised when debugging
+        if os.environ.get("AIDTRACE_DEBUG"):
+            raise
+        err().print(f"aidtrace: internal error ({type(error).__name__}: {plain(error)[:300]}) — this is a bug in "
+                    "aidtrace: run again with AIDTRACE_DEBUG=1 for the traceback and report it",
+                    style="bold red", markup=False, soft_wrap=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

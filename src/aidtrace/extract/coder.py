@@ -106,6 +106,7 @@ class _Found:
     pledge: bool = False  # a pledge word (pledge, promise): aid to come, whatever its type
     clause_span: tuple[int, int] | None = None  # what the trigger acts on, in sentence offsets
     clause: set[int] = field(default_factory=set)  # tokens of a demanded clause (coded as its content)
+    parties: tuple[list[Mention], list[Mention]] = ([], [])  # the actor and recipient mentions
 
 
 def is_candidate(text: str) -> bool:
@@ -121,15 +122,20 @@ def code_document(doc: Document, sentences: list[Sentence], mentions: list[Menti
     focus: dict[str, list[Mention]] = {}
     events: list[_Found] = []
     claims: list[Claim] = []
+    last_aid: tuple[list[Mention], list[Mention]] | None = None
     for sent in sentences:
         if sent.parse is None or _is_furniture(doc, sent):
+            last_aid = None if sent.parse is not None else last_aid
             continue
-        ctx = SentenceContext(sent.start, index, focus)
+        ctx = SentenceContext(sent.start, index, focus, last_aid)
+        last_aid = None
         sent_claims = claim_rules.find_claims(doc, sent, ctx)
         _add_claims(claims, sent_claims.claims)
         kept: list[_Found] = []
         anchor: DateSpan | None = None
         for found in _sentence_events(doc, sent, ctx, sent_claims):
+            if _continues_aid(found.event) and found.parties[0]:
+                last_aid = found.parties
             into = _merge_into(events, found)
             if into is None:
                 kept.append(found)
@@ -429,6 +435,10 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors:
         actors = _fallback_actor(trig, ctx, doc)
         how = "context" if actors else how
+    inherited: list[Mention] = []
+    if not actors and trig.kind == "verb" and trig.sense.subject and ctx.last_aid is not None:
+        actors, inherited = ctx.last_aid  # "Deliveries resumed on Friday": the aid just told of
+        how = "continued" if actors else how
     if not actors and trig.sense.type in LOCATED_ACTOR_TYPES and how in ("passive", "unresolved", "agent", "agent-unnamed"):
         # "a journalist was killed in a car bomb in Beirut": an unnamed attacker is coded by place
         actors = _place_mentions(trig, ctx)
@@ -447,7 +457,7 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
         _note_focus(trig, ctx)
         return None
     recipients = [m for m in recipient_mentions(trig, ctx, actors) if m.entity.country or m.entity.org]
-    recipients = recipients or owners
+    recipients = recipients or owners or inherited
     if how == "passive" and _codes_of(actors) <= _codes_of(recipients):
         # "Zelensky confirms the jets have been delivered to Ukraine": the official who reports an
         # agentless delivery is the one receiving it, not its giver
@@ -543,7 +553,13 @@ def _make_found(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Trigg
     anaphoric = trig.kind == "noun" and how == "context"
     return _Found(event, (trig.sense.type, trig.sense.mode, *_merge_key(event)), lemma(trig.token), anaphoric,
                   sense_type=trig.sense.type, additive=_additive(trig), clause_span=_acts_on(trig),
-                  pledge=trig.sense.future)
+                  pledge=trig.sense.future, parties=(actors, recipients))
+
+
+def _continues_aid(event: Event) -> bool:
+    """An event whose aid a following sentence can continue: aid given, pledged or halted."""
+    return not event.negated and (event.type == "AID" or (event.type == "SANCTION" and event.mode == "discontinue")
+                                  or (event.type == "AGREE" and "military" in event.context))
 
 
 def _acts_on(trig: Trigger) -> tuple[int, int] | None:
@@ -1080,6 +1096,14 @@ def _elsewhere(time: DateSpan, trig: Trigger, published: date | None = None) -> 
         return False
     verb = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), None)
     own = {trig.token.i} | ({trig.governor.i} if trig.governor is not None else set())
+    # a time that modifies another noun dates that noun's thing ("braces for winter strikes",
+    # "condemned Friday's attack"), not the event
+    end = time.offset[1]
+    inside = [t for t in sent if time.offset[0] <= t.idx - sent.start_char < end]
+    last = inside[-1] if inside else tok
+    if last.dep_ in ("compound", "amod", "nmod", "poss") and last.head.pos_ in ("NOUN", "PROPN") \
+            and last.head.i not in own and last.head.idx - sent.start_char >= end:
+        return True
     if verb is not None and verb.i not in own and verb.dep_ in ("relcl", "advcl") \
             and any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children) \
             and trig.token not in verb.subtree and not (trig.governor is not None and trig.governor in verb.subtree):

@@ -78,6 +78,9 @@ class SentenceContext:
     # recipients of aid the document names, coded or not ("the jets have been delivered to
     # Ukraine"): the article's focus, shared by all its sentences
     focus: dict[str, list[Mention]] | None = None
+    # the giver and receiver of the aid the previous sentences told of: "Deliveries resumed on
+    # Friday" continues it
+    last_aid: tuple[list[Mention], list[Mention]] | None = None
 
     def span_mentions(self, tokens: Iterable[Token]) -> list[Mention]:
         toks = list(tokens)

@@ -64,6 +64,7 @@ class Sense:
     party: bool = False  # (verbs) the object or the subject of the to-clause must name a party
     adverb: str | None = None  # (verbs) a modifier of the verb must be a word of this class
     skip: bool = False  # this reading is no event: it stops the later senses ("met with opposition")
+    intransitive: bool = False  # (verbs) the verb has no direct object ("seeks to keep", not "sought help to")
 
     @classmethod
     def from_yaml(cls, raw: dict[str, Any]) -> Sense:
@@ -96,6 +97,8 @@ def _split_keys(table: dict[str, Any], path: str) -> dict[str, list[Sense]]:
     for key, senses in (table or {}).items():
         if not isinstance(senses, list):
             raise DataFileError(path, f"entry {key!r} must be a list of senses")
+        if not all(isinstance(s, dict) and isinstance(s.get("type"), str) for s in senses):
+            raise DataFileError(path, f"entry {key!r}: every sense needs a type (a skip sense too)")
         for lemma in str(key).split("|"):
             out.setdefault(lemma.strip().lower(), []).extend(Sense.from_yaml(s) for s in senses)
     return out
@@ -273,6 +276,8 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
         if sense.adverb and not _has_adverb(tok, lex.classes.get(sense.adverb, frozenset())):
             continue
         if sense.complement and not any(_to_clause(tok, c) for c in tok.children):
+            continue
+        if sense.intransitive and any(c.dep_ in ("dobj", "dative") for c in tok.children):
             continue
         return None if sense.skip else sense
     return None

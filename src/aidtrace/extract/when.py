@@ -264,6 +264,9 @@ def _r_relative(m: re.Match[str], ctx: _Ctx) -> _Span | None:
     if pub is None:
         return None
     rel, unit = " ".join((m["rel"] or "this").lower().split()), m["unit"].lower()
+    if not rel.startswith(("last", "this", "next", "past", "coming", "current", "earlier", "later")) \
+            and re.match(r"\s+(?:before|after)\b", m.string[m.end():]):
+        return None  # "the week after the summit" is counted from the summit, not from today
     if unit == "weekend":
         return _weekend(pub, rel, ctx.future)
     step = -1 if rel in ("last", "previous", "past", "the previous", "the last") else (
@@ -468,7 +471,7 @@ _RULES: list[tuple[str, str, Resolver, int]] = [
     ("weekday", rf"(?:\b(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming|[Pp]ast)\s+)?\b(?P<wd>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?\b",
      _r_weekday, 0),
     ("relative", rf"{_PART}?\b(?P<rel>earlier\s+this|later\s+this|last|previous|past|this|next|coming|current|the\s+following"
-     r"|the\s+coming|the\s+previous|the|the\s+next)\s+(?P<unit>week|month|year|weekend)\b(?!\s+(?:of|before|after|ago))",
+     r"|the\s+coming|the\s+previous|the|the\s+next)\s+(?P<unit>week|month|year|weekend)\b(?!\s+(?:of|ago)\b)",
      _r_relative, re.IGNORECASE),
     ("ago", rf"(?:\b{_QUAL}\s+)?\b(?P<n>{_NUM})\s+(?P<unit>day|week|month|year|decade)s?\s+ago\b", _r_ago, re.IGNORECASE),
     ("window", rf"(?:\b(?:within|over|in|during|for|throughout)\s+)?\bthe\s+(?P<dir>next|coming|past|last|previous)"
@@ -502,6 +505,13 @@ class _AltMatch:
 
     def group(self, index: int = 0) -> str:
         return self._m.group(index)
+
+    @property
+    def string(self) -> str:
+        return self._m.string
+
+    def end(self, group: int = 0) -> int:
+        return self._m.end(group)
 
     def __getitem__(self, key: str) -> Any:
         groups = self._m.groupdict()
