@@ -434,3 +434,20 @@ def test_last_week_holds_before_a_phrase_of_cause() -> None:
     text = "Canada halted shipments of rifle ammunition to Ukraine last week after a review of its stocks."
     event = the(coded(text, "2025-03-12"), "SANCTION")
     assert event.date is not None and (event.date.start, event.date.end) == ("2025-03-03", "2025-03-09")
+
+
+def test_what_arrives_was_given_by_whom_its_participle_names() -> None:
+    text = "The first three of eight radars pledged by Norway arrived in Ukraine in October, the ministry said."
+    event = the(coded(text, "2023-11-20"), "AID")
+    assert codes(event.actor) == {"NOR"} and codes(event.recipient) == {"UKR"}
+    assert event.status == "delivered" and event.date is not None and event.date.start == "2023-10-01"
+
+
+def test_the_sentence_names_the_recipient_before_the_article_does() -> None:
+    text = ("Seoul cleared a sale of howitzers to Poland on Monday. Poland will get more tanks from Seoul next "
+            "year, while Washington has held up a shipment of rockets to Egypt. Egypt will receive the first "
+            "jets from France in May, while Washington has delayed a shipment of bombs.")
+    delayed = [e for e in coded(text, "2024-05-14") if e.type == "SANCTION" and e.evidence.trigger == "delayed"]
+    assert delayed and codes(delayed[0].recipient) == {"EGY"}
+    # the contrasted clause keeps its own time: not "in May", not future
+    assert delayed[0].modality == "asserted" and delayed[0].date is not None and delayed[0].date.start == "2024-05-14"

@@ -88,6 +88,8 @@ DEONTIC = frozenset(grammar_words("deontic"))
 SEPARATE_CLAUSES = {"relcl", "advcl"}
 # Plural noun phrases that point back to two parties named earlier ("the two leaders").
 PAIR_NOUNS = frozenset(grammar_words("pair_nouns"))
+# Conjunctions of a clause that contrasts with or explains the main one: its tense and time are its own.
+CONTRAST_MARKS = frozenset(grammar_words("contrast_marks"))
 # Modalities whose events are kept. Hypothetical events ("could provide") are not reports
 # of anything that happened or was decided, so they are not coded.
 KEPT_MODALITIES = {"asserted", "future", "historical"}
@@ -209,7 +211,11 @@ def _implicit_recipients(events: list[Event], focus: dict[str, list[Mention]]) -
     for e in events:
         if not ((_is_aid_domain(e) or _gives(e)) and e.type != "THREATEN" and not e.recipient and len(e.actor) == 1):
             continue
-        if main is not None and main not in _codes(e.actor):
+        near = _sentence_recipient(e, events)
+        if near is not None:  # "Israel will receive jets, while Washington has delayed a shipment"
+            e.recipient = [near]
+            e.confidence = max(0.3, e.confidence - 0.1)
+        elif main is not None and main not in _codes(e.actor):
             e.recipient = [roles[main]]
             e.confidence = max(0.3, e.confidence - 0.2)
         elif main is None and _gives(e):
@@ -217,6 +223,19 @@ def _implicit_recipients(events: list[Event], focus: dict[str, list[Mention]]) -
             if partner is not None:            # Germany and Ukraine meeting and signing a deal
                 e.recipient = [partner]
                 e.confidence = max(0.3, e.confidence - 0.3)
+
+
+def _sentence_recipient(event: Event, events: list[Event]) -> Role | None:
+    """The receiver of the aid another event of the same sentence gives, when it is not the
+    event's own actor: the sentence's focus comes before the article's."""
+    own = _codes(event.actor)
+    for other in events:
+        if other is event or other.negated or not _gives(other) or other.evidence.start != event.evidence.start:
+            continue
+        for r in other.recipient:
+            if r.entity.country and r.entity.country not in own:
+                return r
+    return None
 
 
 def _counterpart(event: Event, events: list[Event]) -> Role | None:
@@ -1104,6 +1123,10 @@ def _elsewhere(time: DateSpan, trig: Trigger, published: date | None = None) -> 
     if last.dep_ in ("compound", "amod", "nmod", "poss") and last.head.pos_ in ("NOUN", "PROPN") \
             and last.head.i not in own and last.head.idx - sent.start_char >= end:
         return True
+    head = trig.token if trig.kind == "verb" else trig.governor
+    if head is not None and head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS
+                                                          for c in head.children) and tok not in head.subtree:
+        return True  # "X will get jets next year, while Washington has delayed bombs": not next year
     if verb is not None and verb.i not in own and verb.dep_ in ("relcl", "advcl") \
             and any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in verb.children) \
             and trig.token not in verb.subtree and not (trig.governor is not None and trig.governor in verb.subtree):

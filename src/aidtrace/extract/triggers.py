@@ -308,12 +308,25 @@ def _subject_in(verb: Token, words: frozenset[str]) -> bool:
 
 
 def source_phrase(verb: Token) -> Token | None:
-    """The X of "from X" on a verb or inside what it acts on ("took delivery of jets from Y")."""
+    """The X of "from X" on a verb or inside what it acts on ("took delivery of jets from Y"); else
+    the giver of what arrives or is received, named by a giving participle ("the systems promised
+    by Germany arrived", "received the jets donated by Norway")."""
     for tok in [*verb.children, *(t for c in verb.children if c.dep_ in ("dobj", "prep", "pobj") for t in c.subtree)]:
         if tok.dep_ == "prep" and tok.lower_ == "from":
             pobj = next((g for g in tok.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
+    giving = load_lexicon().classes.get("giving", frozenset())
+    goods = [c for c in verb.children if c.dep_ in ("nsubj", "dobj")]
+    goods += [g for c in goods if c.dep_ == "nsubj" for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+              for g in p.children if g.dep_ == "pobj"]  # "the first two of six systems promised by X"
+    for noun in goods:
+        for part in noun.children:
+            if part.dep_ == "acl" and part.tag_ == "VBN" and lemma(part) in giving:
+                agent = next((a for a in part.children if a.dep_ == "agent"), None)
+                pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+                if pobj is not None:
+                    return pobj
     return None
 
 
