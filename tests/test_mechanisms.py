@@ -451,3 +451,22 @@ def test_the_sentence_names_the_recipient_before_the_article_does() -> None:
     assert delayed and codes(delayed[0].recipient) == {"EGY"}
     # the contrasted clause keeps its own time: not "in May", not future
     assert delayed[0].modality == "asserted" and delayed[0].date is not None and delayed[0].date.start == "2024-05-14"
+
+
+def test_a_verb_particle_is_not_a_qualifier_of_the_number_after_it() -> None:
+    # "handed over four jets" is a delivery, not a running figure of "over four"
+    _, events, claims = code_text("Romania said it had handed over four Hawk launchers to Moldova, becoming the "
+                                  "first EU member to do so.", date="2024-06-03")
+    event = the(events, "AID")
+    assert codes(event.actor) == {"ROU"} and codes(event.recipient) == {"MDA"} and not claims
+
+
+def test_one_member_of_an_organisation_is_not_the_organisation() -> None:
+    events = coded("Estonia was the first NATO member to send howitzers to Ukraine.", "2023-01-10")
+    assert not [e for e in events if "NATO" in codes(e.actor) | codes(e.recipient)]
+    assert codes(the(coded("NATO allies pledged more air defence for Ukraine.", "2023-01-10"), "AGREE").actor) == {"NATO"}
+
+
+def test_what_a_time_is_counted_from_is_not_an_event() -> None:
+    text = "Japan announced new sanctions on Monday, two years since Russia's invasion of Ukraine."
+    assert not of_type(coded(text, "2024-02-26"), "ASSAULT")

@@ -764,6 +764,8 @@ def _owner_from_hit(ctx: _Context, rh: _RoleHit, hit: _Hit) -> _Owner | None:
         return _Owner(None, entry.entity.org, region=entry.entity)
     if (rh.role.relational or _relational_after(ctx.text, rh.end)) and not (entry.entity and entry.entity.kind == "igo"):
         return None  # "Ukraine's allies", "US partners", "Israel's militia ally" are other parties
+    if rh.role.relational and ctx.text[rh.start:rh.end].lower().split()[-1] in _ONE_MEMBER:
+        return None  # "NATO allies" act as NATO; "the first NATO member to send jets" is one state of it
     if entry.person is not None:
         who = entry.person.entity_on(ctx.on)
         return _Owner(who.country, who.org, tuple(s for s in who.sector if s in ("GOV", "BUS", "IGO")))
@@ -786,6 +788,8 @@ def _relational_after(text: str, end: int) -> bool:
 
 # Relational words that head a group named by what precedes them ("allied countries" are).
 _GROUP_HEADS = frozenset(grammar_words("group_heads"))
+# Singular relational nouns after an organisation: one of its members, not the organisation.
+_ONE_MEMBER = frozenset(grammar_words("one_member"))
 
 
 def _sectors(rh: _RoleHit, owner: _Owner) -> list[str]:

@@ -443,6 +443,11 @@ def _approximate(amount: Amount, sent: Sentence) -> bool:
     if isinstance(amount.value, Money) and amount.value.approximate:
         return True
     before = sent.text[max(0, amount.start - 25):amount.start].lower()
+    assert sent.parse is not None
+    base = sent.parse[0].idx
+    prior = [t for t in sent.parse if t.idx - base < amount.start and not t.is_space]
+    if prior and prior[-1].dep_ == "prt":
+        return amount.value.approximate  # "handed over four jets": a verb's particle, no qualifier
     return any(before.rstrip().endswith(q) for q in cues.approximate) or amount.value.approximate
 
 

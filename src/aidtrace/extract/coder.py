@@ -720,8 +720,8 @@ def _relational_subject(trig: Trigger, ctx: SentenceContext) -> tuple[list[Menti
     subj, passive = subject_of(verb)
     if subj is None or passive or not is_relational(subj):
         return [], []
-    owners = relational_owner(subj, ctx)
-    if not owners:
+    owners = [m for m in relational_owner(subj, ctx) if m.entity.kind != "igo"]
+    if not owners:  # "a NATO member" is one of NATO, not a backer of it
         return [], []
     words = [t for t in subj.subtree if t.dep_ not in ("relcl", "acl")]
     start, end = ctx.offset + words[0].idx, ctx.offset + words[-1].idx + len(words[-1].text)

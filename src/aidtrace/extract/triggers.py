@@ -417,6 +417,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
 
 # Prepositions that make a noun a circumstance of the clause ("during a visit"), not its event.
 CIRCUMSTANCE_PREPS = frozenset(grammar_words("circumstance_preps"))
+# Prepositions whose noun is a point in time the clause is counted from ("since the invasion").
+TIME_ANCHOR_PREPS = frozenset(grammar_words("time_anchor_preps"))
 # Dependency labels a light verb's event noun may hang by ("held talks", "forged ahead with plans for").
 LIGHT_PATH_DEPS = {"dobj", "pobj", "prep", "compound", "conj", "appos", "attr", "nsubjpass", "nsubj", "oprd",
                    "dative"}
@@ -454,6 +456,8 @@ def has_light_support(trig: Trigger, lex: Lexicon) -> bool:
     """A nominal trigger is an event when a light verb carries it or its phrase names its actor.
     A meeting round a clause ("at a meeting with X", "following talks with X") is an event too."""
     noun = trig.token
+    if noun.dep_ == "pobj" and noun.head.lower_ in TIME_ANCHOR_PREPS:
+        return False  # "one year since Russia's invasion": a point in time, not a report of it
     if not trig.sense.needs_verb and any(
             c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("between", "by")) for c in noun.children):
         return True
