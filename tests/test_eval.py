@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from aidtrace.errors import GoldFileError
-from aidtrace.eval import format_report, load_jsonl, score
+from aidtrace.eval import format_report, load_gold, load_jsonl, score
 
 
 def scorer(shared: Path, pred: Path, gold: Path) -> str:
@@ -75,6 +75,14 @@ def test_broken_gold_line_is_named(tmp_path: Path) -> None:
     bad.write_text('{"kind": "event"}\n{not json\n', encoding="utf-8")
     with pytest.raises(GoldFileError, match=r"gold.jsonl:2"):
         load_jsonl(bad)
+
+
+def test_a_gold_event_without_an_id_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "gold.jsonl"
+    bad.write_text('{"kind": "meta", "doc": "a.txt"}\n{"kind": "event", "type": "AID"}\n', encoding="utf-8")
+    with pytest.raises(GoldFileError, match=r'gold.jsonl:2: a gold event has no "id"'):
+        load_gold(bad)
+    assert len(load_jsonl(bad)) == 2  # predictions need no id
 
 
 def test_missing_gold_file_is_named(tmp_path: Path) -> None:

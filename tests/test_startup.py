@@ -71,7 +71,7 @@ def test_read_commands_import_no_analysis_module(coded_db: Path, args: list[str]
 
 def test_scoring_a_database_imports_no_analysis_module(coded_db: Path, tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"kind": "event", "type": "AID", "actor": "DEU", "recipient": "UKR"}) + "\n",
+    gold.write_text(json.dumps({"kind": "event", "id": "g1", "type": "AID", "actor": "DEU", "recipient": "UKR"}) + "\n",
                     encoding="utf-8")
     assert heavy(imported_by("eval", str(gold), "--db", str(coded_db))) == []
 

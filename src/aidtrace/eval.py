@@ -19,7 +19,17 @@ from .errors import GoldFileError
 Record = dict[str, Any]
 
 
-def load_jsonl(path: str | Path) -> list[Record]:
+# Gold kinds the scorer reports by their "id".
+IDENTIFIED_KINDS = ("event", "claim", "negated", "forbid", "none")
+
+
+def load_gold(path: str | Path) -> list[Record]:
+    """Gold records (the format of score_events.py); a line the scorer cannot report on (an
+    event, claim or rule without an "id") raises GoldFileError naming the line."""
+    return load_jsonl(path, gold=True)
+
+
+def load_jsonl(path: str | Path, gold: bool = False) -> list[Record]:
     """Records of a JSONL file; a broken line raises GoldFileError naming the line."""
     out: list[Record] = []
     try:
@@ -35,6 +45,8 @@ def load_jsonl(path: str | Path) -> list[Record]:
             raise GoldFileError(str(path), number, f"not valid JSON ({err.msg})") from err
         if not isinstance(rec, dict):
             raise GoldFileError(str(path), number, "not a JSON object")
+        if gold and rec.get("kind") in IDENTIFIED_KINDS and not isinstance(rec.get("id"), str):
+            raise GoldFileError(str(path), number, f'a gold {rec["kind"]} has no "id": add one (a string naming it in the report)')
         out.append(rec)
     return out
 

@@ -739,10 +739,10 @@ def evaluate(gold_path: str, db: str | None = None, pred_path: str | None = None
         db: database path or URL whose export is scored (used when ``pred_path`` is None).
         pred_path: a JSONL export to score instead of a database.
     """
-    from .eval import load_jsonl, score
+    from .eval import load_gold, load_jsonl, score
     from .store import Store
 
-    gold = load_jsonl(gold_path)
+    gold = load_gold(gold_path)
     if pred_path is not None:
         preds = load_jsonl(pred_path)
     elif db is not None:
@@ -787,7 +787,7 @@ def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
     from dataclasses import replace
     from pathlib import Path
 
-    from .eval import diagnose, load_jsonl, score
+    from .eval import diagnose, load_gold, score
     from .store import Store
 
     root = Path(shared)
@@ -810,7 +810,7 @@ def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
         summary = ingest([str(inputs)], replace(settings, db=str(db)), progress=progress)
         with Store.open(str(db), create=False) as store:
             preds = list(store.export_records())
-        gold = load_jsonl(gold_path)
+        gold = load_gold(gold_path)
         results.append(DevSetResult(name, summary.read, score(preds, gold), diagnose(preds, gold)))
     return results
 
