@@ -470,3 +470,28 @@ def test_one_member_of_an_organisation_is_not_the_organisation() -> None:
 def test_what_a_time_is_counted_from_is_not_an_event() -> None:
     text = "Japan announced new sanctions on Monday, two years since Russia's invasion of Ukraine."
     assert not of_type(coded(text, "2024-02-26"), "ASSAULT")
+
+
+def test_a_package_of_sanctions_is_a_sanction_not_aid() -> None:
+    event = the(coded("G7 ministers approved a new package of sanctions against Belarus on Friday.", "2024-06-10"),
+                "SANCTION", "AID")
+    assert event.type == "SANCTION" and "BLR" in codes(event.recipient)
+
+
+def test_money_through_an_initiative_goes_to_whom_the_initiative_buys_for() -> None:
+    text = "Denmark said it would contribute 3 billion kroner to a Nordic initiative that buys drones for Ukraine."
+    event = the(coded(text, "2025-09-01"), "AGREE", "AID")
+    assert codes(event.actor) == {"DNK"} and codes(event.recipient) == {"UKR"}
+    assert event.value is not None and event.value.currency == "DKK"
+
+
+def test_who_unveils_a_plan_carries_it_out_and_who_backs_it_does_not() -> None:
+    unveiled = the(coded("The European Commission unveiled a plan to lend Moldova 2 billion euros.", "2025-05-05"),
+                   "AGREE", "AID")
+    assert codes(unveiled.actor) == {"EU"} and codes(unveiled.recipient) == {"MDA"}
+    assert not of_type(coded("Italy backed a plan to lend Moldova 2 billion euros.", "2025-05-05"), "AGREE", "AID")
+
+
+def test_when_a_request_wants_something_is_not_when_it_was_made() -> None:
+    event = the(coded("Kyiv urged Berlin to send Taurus missiles before the winter.", "2024-10-23"), "REQUEST")
+    assert event.date is not None and event.date.start == "2024-10-23"

@@ -1133,6 +1133,10 @@ def _elsewhere(time: DateSpan, trig: Trigger, published: date | None = None) -> 
         return True
     if trig.sense.type == "AGREE" and published is not None and time.start and time.start > published.isoformat():
         return any(a.dep_ in ("xcomp", "ccomp") and a.head == trig.token for a in [tok, *tok.ancestors])
+    if trig.sense.type == "REQUEST" and trig.kind == "verb":
+        # "urged allies to send missiles before winter": when it is wanted, not when it was asked
+        return any(a.dep_ in ("xcomp", "ccomp", "advcl") and a.head == trig.token and a.i > trig.token.i
+                   for a in [tok, *tok.ancestors])
     return False
 
 

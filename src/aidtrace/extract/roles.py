@@ -39,6 +39,10 @@ COMPLEMENT_PREPS = grammar_words("complement_preps")
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our", "his", "her", "us", "them"}
 GENERIC_PEOPLE = frozenset(grammar_words("generic_people"))
+# Nouns for the channels aid goes through (funds, initiatives): its "for X" is the recipient.
+AID_VEHICLES = frozenset(grammar_words("aid_vehicles"))
+# Verbs whose subject makes the plan it acts on, and so carries out its to-clause.
+PLAN_MAKERS = frozenset(grammar_words("plan_makers"))
 # A same-country company, outlet or institute deep in a phrase ("weapons made by Ukrainian
 # manufacturers") is what the event is about, not whom it addresses.
 BYSTANDER_SECTORS = {"BUS", "MED", "RES", "EDU"}
@@ -367,8 +371,20 @@ def _plan_owner(verb: Token, ctx: SentenceContext) -> list[Mention]:
     funding", "Germany's decision to send tanks")."""
     if verb.dep_ != "acl" or verb.head.pos_ != "NOUN":
         return []
-    return [m for c in verb.head.children if c.dep_ == "poss" for m in phrase_mentions(c, ctx)
-            if m.entity.country or m.entity.org]
+    plan = verb.head
+    owners = [m for c in plan.children if c.dep_ == "poss" for m in phrase_mentions(c, ctx)
+              if m.entity.country or m.entity.org]
+    if owners or plan.dep_ != "dobj" or lemma(plan.head) not in PLAN_MAKERS or lemma(plan) not in _plan_nouns():
+        return owners
+    # "Paris unveiled a plan to train Ukrainian pilots": who makes the plan carries it out
+    subj, passive = subject_of(plan.head)
+    return [] if subj is None or passive else [m for m in phrase_mentions(subj, ctx) if m.entity.country or m.entity.org]
+
+
+def _plan_nouns() -> frozenset[str]:
+    from .modality import PLAN_NOUNS  # modality imports this module
+
+    return PLAN_NOUNS
 
 
 def left_subject(verb: Token, ctx: SentenceContext) -> list[Mention]:
@@ -428,6 +444,20 @@ def _noun_actor(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mention], 
     return [], "none"
 
 
+def _beneficiary_of_vehicle(tok: Token) -> Token | None:
+    """A fund, initiative or facility is the way aid goes, not where: the X of its "for X" ("the
+    PURL initiative, which buys weapons for Ukraine"; "a fund for Ukraine's reconstruction")."""
+    if lemma(tok) not in AID_VEHICLES:
+        return None
+    for sub in tok.subtree:
+        if sub.dep_ == "prep" and sub.lower_ == "for":
+            pobj = next((g for g in sub.children if g.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ == "PROPN" or pobj is not None and any(
+                    c.dep_ == "poss" and c.pos_ == "PROPN" for c in pobj.children):
+                return pobj
+    return None
+
+
 def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Mention]) -> list[Mention]:
     """Recipient mentions: objects, then "to/with/for ... X" phrases, never an actor mention."""
     heads: list[Token] = [trigger.token]
@@ -455,6 +485,7 @@ def recipient_mentions(trigger: Trigger, ctx: SentenceContext, actors: list[Ment
         cond = condition_subject(trigger.token)
         if cond is not None:
             candidates.insert(0, cond)
+    candidates = [_beneficiary_of_vehicle(tok) or tok for tok in candidates]
     # never the actor's own entity, except in domestic politics ("Croatia is investigating
     # crimes by Croatian extremists" is HRV -> HRV in PLOVER's gold standard)
     actor_ids = {m.entity.id for m in actors} if trigger.sense.type in EXTERNAL_TYPES else set()

@@ -128,8 +128,23 @@ def _build_lexicon() -> Lexicon:
         expectation_words=frozenset(mod.get("expectation", [])),
         max_noun_len=max((len(k) for k in nouns), default=1),
     )
+    # money given is aid in any currency: "contribute 7 billion crowns" as much as "500 million euros"
+    lex.classes["aid"] = lex.classes.get("aid", frozenset()) | _currency_words()
     lex.candidate_re = _candidate_pattern(lex)
     return lex
+
+
+def _currency_words() -> frozenset[str]:
+    """The one-word currency names of ``currencies.yaml`` ("crowns", "zlotys"), as lemmas."""
+    words: set[str] = set()
+    for spec in (load_yaml("currencies.yaml").get("currencies") or {}).values():
+        for suffix in spec.get("suffixes") or []:
+            word = str(suffix).lower()
+            if word.isalpha() and len(word) > 3:
+                words.add(word)
+                if word.endswith("s"):
+                    words.add(word[:-1])
+    return frozenset(words)
 
 
 # Irregular past forms of trigger verbs (not derivable by the spelling rules below).
