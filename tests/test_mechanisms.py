@@ -495,3 +495,37 @@ def test_who_unveils_a_plan_carries_it_out_and_who_backs_it_does_not() -> None:
 def test_when_a_request_wants_something_is_not_when_it_was_made() -> None:
     event = the(coded("Kyiv urged Berlin to send Taurus missiles before the winter.", "2024-10-23"), "REQUEST")
     assert event.date is not None and event.date.start == "2024-10-23"
+
+
+# ---------------------------------------------------------------------- domestic coercion and expulsion
+
+
+@pytest.mark.parametrize(("text", "etype", "country"), [
+    ("Thousands of farmers marched through the streets of Nairobi demanding lower fuel prices.", "PROTEST", "KEN"),
+    ("Police fired tear gas to disperse hundreds of teachers rallying in Lima.", "COERCE", "PER"),
+    ("Riot police used water cannon on demonstrators outside parliament in Tbilisi.", "COERCE", "GEO"),
+])
+def test_unnamed_crowds_and_police_are_coded_by_the_place(text: str, etype: str, country: str) -> None:
+    event = the(coded(text, "2023-08-01"), etype)
+    assert codes(event.actor) == {country}
+
+
+def test_ordering_troops_to_leave_is_an_expulsion() -> None:
+    event = the(coded("Niger's junta ordered French troops to leave the country.", "2023-08-01"), "SANCTION")
+    assert event.mode == "expel" and codes(event.recipient) == {"FRA"}
+
+
+@pytest.mark.parametrize(("text", "etype", "mode", "actor", "recipient"), [
+    ("Thailand and Cambodia exchanged fire along their disputed border.", "ASSAULT", None, {"THA", "KHM"}, set()),
+    ("The Arab League suspended Syria over the crackdown.", "SANCTION", None, {"ARL"}, {"SYR"}),
+    ("Chancellor Olaf Scholz called Poland's president to discuss the border crisis.", "CONSULT", "phone",
+     {"DEU"}, {"POL"}),
+])
+def test_general_event_verbs(text: str, etype: str, mode: str | None, actor: set[str], recipient: set[str]) -> None:
+    event = the(coded(text, "2023-08-01"), etype)
+    assert event.mode == mode and codes(event.actor) == actor and codes(event.recipient) == recipient
+
+
+def test_offering_condolences_is_no_offer() -> None:
+    assert not of_type(coded("The king offered his condolences to Morocco after the earthquake.", "2023-09-10"),
+                       "AGREE")

@@ -458,7 +458,8 @@ def _code_trigger(doc: Document, sent: Sentence, ctx: SentenceContext, trig: Tri
     if not actors and trig.kind == "verb" and trig.sense.subject and ctx.last_aid is not None:
         actors, inherited = ctx.last_aid  # "Deliveries resumed on Friday": the aid just told of
         how = "continued" if actors else how
-    if not actors and trig.sense.type in LOCATED_ACTOR_TYPES and how in ("passive", "unresolved", "agent", "agent-unnamed"):
+    if not actors and trig.sense.type in LOCATED_ACTOR_TYPES and how in ("passive", "unresolved", "agent", "agent-unnamed",
+                                                                      "pronoun"):
         # "a journalist was killed in a car bomb in Beirut": an unnamed attacker is coded by place
         actors = _place_mentions(trig, ctx)
         how = "location" if actors else how
