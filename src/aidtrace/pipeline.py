@@ -491,7 +491,7 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
             yield from analyse_documents([doc], settings)
         return
     for doc, sentences in zip(docs, parsed, strict=True):
-        yield doc, _code(doc, sentences)
+        yield doc, _code(doc, sentences, settings)
 
 
 _LOADED: set[str] = set()
@@ -529,7 +529,7 @@ def _parse(docs: list[Document], settings: Settings) -> list[Any]:
                         batch_size=settings.batch_size))
 
 
-def _code(doc: Document, sentences: list[Any]) -> Analysis | Exception:
+def _code(doc: Document, sentences: list[Any], settings: Settings | None = None) -> Analysis | Exception:
     from .extract.actors import resolve_mentions
     from .extract.coder import code_document, dated
 
@@ -537,6 +537,12 @@ def _code(doc: Document, sentences: list[Any]) -> Analysis | Exception:
         reference = dated(doc)  # an undated article is read as of the date its own text gives
         mentions = resolve_mentions(reference, sentences)
         events, claims = code_document(reference, sentences, mentions)
+        if settings is not None and settings.learned_model and settings.learned_veto > 0:
+            from .extract.learned import vet  # the one place the learned classifier joins in
+
+            events = vet(events, settings.learned_model, settings.learned_veto)
+    except UsageError:
+        raise  # a missing model is the user's setting to fix, not one document's failure
     except Exception as err:  # recorded per document, like spaCy's error handler
         return err
     return mentions, events, claims
