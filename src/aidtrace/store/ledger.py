@@ -226,12 +226,17 @@ class LedgerTables:
                         "agency": r.agency, "outlet": r.outlet})
         return dict(found)
 
-    def report_counts(self) -> dict[str, tuple[str, int]]:
-        """Per-report event id -> (ledger id, the ledger event's report count)."""
+    def report_counts(self, event_ids: list[str] | None = None) -> dict[str, tuple[str, int]]:
+        """Per-report event id -> (ledger id, the ledger event's report count), of every event or
+        only of ``event_ids``."""
         m, le = t.ledger_members.c, t.ledger_events.c
+        query = select(m.event_id, le.id, le.reports).join(t.ledger_events, le.id == m.ledger_id)
         with self.store._read() as conn:
-            rows = conn.execute(select(m.event_id, le.id, le.reports)
-                                .join(t.ledger_events, le.id == m.ledger_id)).all()
+            if event_ids is None:
+                rows = conn.execute(query).all()
+            else:  # in chunks: a database limits the parameters of one statement
+                rows = [r for i in range(0, len(event_ids), 500)
+                        for r in conn.execute(query.where(m.event_id.in_(event_ids[i:i + 500]))).all()]
         return {r.event_id: (r.id, int(r.reports)) for r in rows}
 
     def rows(self) -> dict[str, list[tuple[Any, ...]]]:
