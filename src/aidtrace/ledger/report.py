@@ -142,7 +142,7 @@ def _kpis(by_donor: Any, by_status: Any, latest: list[dict[str, Any]]) -> list[d
          "note": "countries, institutions and joint donors"},
         {"label": "delivered", "value": _eur(delivered), "note": "ledger events whose latest status is a delivery"},
         {"label": "latest report", "value": max((r.get("last_reported") or "" for r in latest), default="–") or "–",
-         "note": f"earliest shown {first or '–'}"},
+         "note": f"earliest of those shown: {first}" if first else "of the ledger events shown"},
     ]
 
 
@@ -223,7 +223,8 @@ def _donor_status_chart(store: Store, aid: LedgerFilter, donors: list[Total]) ->
                                                      "gridcolor": "#e4e7eb", "automargin": True,
                                                      "rangemode": "tozero"},
                                               yaxis={"automargin": True}, bargap=0.35,
-                                              legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})}
+                                              legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
+                                                      "traceorder": "normal"})}
 
 
 def _stage_statuses(rules: Any) -> dict[str, list[str]]:
@@ -246,7 +247,7 @@ def _timeline_chart(months: list[Total]) -> dict[str, Any]:
         {"type": "bar", "name": "value (EUR bn)", "x": x, "y": value, "marker": {"color": STAGE_COLOURS["commitment"]},
          "hovertemplate": "%{x|%B %Y}: €%{y:.2f} bn<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "name": "ledger events", "x": x, "y": count, "yaxis": "y2",
-         "line": {"color": STAGE_COLOURS["halt"], "width": 2, "shape": "spline", "smoothing": 0.4},
+         "line": {"color": STAGE_COLOURS["halt"], "width": 1.5}, "marker": {"size": 4},
          "hovertemplate": "%{x|%B %Y}: %{y} events<extra></extra>"}],
         "layout": _layout(height=320, xaxis={"type": "date", "tickformat": "%b %Y", "dtick": step, "ticklabelmode":
                                               "period", "gridcolor": "#e4e7eb", "automargin": True},

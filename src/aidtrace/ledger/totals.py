@@ -152,7 +152,7 @@ def _keys(by: str, fact: dict[str, Any]) -> list[tuple[str, str]]:
 def _party(padded: str | None) -> tuple[str, str]:
     """Row key and label of an event's donors or recipients: ("DEU+FRA", "Germany + France")."""
     codes = _codes(padded)
-    return "+".join(codes) or "unknown", " + ".join(country_name(c) for c in codes) or "unknown"
+    return "+".join(codes) or "unknown", " + ".join(country_name(c) for c in codes) or "not identified"
 
 
 def _period(by: str, fact: dict[str, Any]) -> tuple[str, str]:
