@@ -114,3 +114,24 @@ def test_parquet_needs_a_file(db: Path) -> None:
 def test_csv_to_stdout_has_no_evidence_file(db: Path) -> None:
     result = run("export", "--db", str(db), "--format", "csv", "--ledger", "-o", "-")
     assert result.exit_code == 0 and result.stdout.startswith("ledger_id,type")
+
+
+@pytest.mark.parametrize("options", [["--format", "jsonl"], ["--format", "jsonl", "--ledger"],
+                                     ["--format", "csv", "--ledger"], ["--format", "plover"]])
+def test_postgresql_exports_what_sqlite_exports(db: Path, postgres_db: str, tmp_path: Path,
+                                                options: list[str]) -> None:
+    # the same documents and events stored on PostgreSQL give the same files, byte for byte
+    with Store.open(postgres_db) as store:
+        for doc, events in corpus():
+            add(store, doc, events)
+        hostile = document("hostile", "2025-11-02")
+        add(store, hostile, [event(hostile, actor=("POL",), when="2025-11-02",
+                                   sentence='=HYPERLINK("http://evil.example","click") <script>alert(1)</script>')])
+        ledger.update(store)
+    files = []
+    for name, where in (("sqlite", str(db)), ("pg", postgres_db)):
+        out = tmp_path / f"{name}.out"
+        result = run("export", "--db", where, *options, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        files.append(out.read_bytes())
+    assert files[0] == files[1] and files[0]
