@@ -976,6 +976,39 @@ def print_explanation(explanation: Any) -> None:
                       + cell(f"{copy.get('external_id')} of {copy.get('copy_of')}"))
 
 
+@app.command(epilog="Example: aidtrace serve --db aidtrace.db --port 8000   (then open http://127.0.0.1:8000/api/docs)")
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (127.0.0.1: this machine only)")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+) -> None:
+    """Serve the REST API (/api, docs at /api/docs) over the database.
+
+    Reading is open; posting articles needs AIDTRACE_API_TOKEN (send it as a bearer token).
+    """
+    import socket
+
+    with handled():
+        settings = Settings.load(db=db)
+        with open_store(settings.db):
+            pass  # the database must exist and be aidtrace's (a clear error here, not per request)
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as bind_error:
+                raise UsageError(f"cannot listen on {host}:{port} ({bind_error.strerror}) — choose another "
+                                 "--port, or stop what is using it") from bind_error
+    import uvicorn
+
+    from .web.app import create_app
+
+    err().print(f"aidtrace serving {plain(settings.db)} on http://{host}:{port}/api/docs — Ctrl+C stops",
+                markup=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 @app.command(epilog="Example: aidtrace reanalyse --all --db aidtrace.db")
 def reanalyse(
     db: DbOption = None,
