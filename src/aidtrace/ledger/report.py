@@ -46,6 +46,7 @@ class ReportOptions:
     filters: LedgerFilter | None = None
     latest: int = 40
     title: str = "Military support ledger"
+    web: bool = False  # served by the dashboard: Plotly and the chart script from /static, numbers linked
 
 
 def report_html(store: Store, kiel: KielData | None = None, options: ReportOptions | None = None) -> str:
@@ -123,7 +124,8 @@ def _context(store: Store, kiel: KielData | None, filters: LedgerFilter,
         "overall": overall, "donors": by_donor.rows[:20], "statuses": by_status.rows,
         "kpis": _kpis(by_donor, by_status, latest),
         "latest": [_event_card(r) for r in latest], "reconciliation": reconciliation,
-        "charts_json": script_json(charts), "plotly_js": plotly_js(), "stage_colours": STAGE_COLOURS,
+        "charts_json": script_json(charts), "plotly_js": "" if options.web else plotly_js(), "web": options.web,
+        "stage_colours": STAGE_COLOURS,
         "stage_labels": STAGE_LABELS, "ledger_total": overall.events,
     }
 

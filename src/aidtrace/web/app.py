@@ -19,9 +19,12 @@ from ..errors import AidtraceError, NotFoundError, StoreError, UsageError
 from ..settings import Settings
 from ..terminal import plain
 from .api import MAX_BODY, ApiError, router
+from .pages import router as pages
 
 # No script, style or connection from anywhere but this host; nothing may frame the pages.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+# Styles may be inline (the pages' own CSS and Plotly's); scripts never are.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "font-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="The aidtrace ledger of international military support: ledger events, per-report "
                               "events, documents, claims and totals, each traceable to its sentences.")
     app.state.settings = settings or Settings.load()
+    app.include_router(pages)
     app.include_router(router)
 
     @app.middleware("http")

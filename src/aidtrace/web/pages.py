@@ -1,0 +1,239 @@
+"""Server-rendered pages: the overview (the ledger report in web form), the ledger table, a
+ledger event with its evidence highlighted in each article, and documents with their coded spans.
+
+Pages call the same library functions as the API and the CLI. Article text only reaches a page
+through Jinja2's autoescaping; the only scripts are Plotly and the chart script, served from
+this host (``/static``), never inline.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import exports, pipeline
+from ..errors import NotFoundError
+from ..model import STATUSES
+from .api import reading, require_read, settings_of
+
+PAGE_ROWS = 50
+# The files /static serves: a fixed list read from the package, never a path from the request.
+STATIC = {"charts.js": "application/javascript", "site.css": "text/css"}
+COLUMNS = (("date", "date"), ("type", "event"), ("donor", "donor"), ("recipient", "recipient"),
+           ("status", "status"), ("value", "value EUR"), ("reports", "reports"), ("items", "items"))
+
+router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
+_env = Environment(loader=PackageLoader("aidtrace.web", "templates"), autoescape=select_autoescape(default=True))
+
+
+def render(name: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(name).render(**context))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
+
+
+@router.get("/static/plotly.min.js")
+def plotly() -> Response:
+    from ..ledger.report import plotly_js
+
+    return Response(plotly_js(), media_type="application/javascript",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in STATIC:
+        raise NotFoundError(f"no static file {name[:80]!r}")
+    text = resources.files("aidtrace.web").joinpath("static", name).read_text(encoding="utf-8")
+    return Response(text, media_type=STATIC[name], headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> HTMLResponse:
+    from ..ledger.report import ReportOptions, report_html
+
+    with reading(settings_of(request)) as store:
+        return HTMLResponse(report_html(store, options=ReportOptions(web=True, latest=20)))
+
+
+def _filters(type: str | None, actor: str | None, recipient: str | None, status: str | None, since: str | None,
+             until: str | None, family: str | None) -> Any:
+    from ..ledger import LedgerFilter
+
+    return LedgerFilter(type=type or None, actor=actor or None, recipient=recipient or None,
+                        status=(status,) if status else (), since=since or None, until=until or None,
+                        family=family or None)
+
+
+def _row(rec: dict[str, Any]) -> dict[str, Any]:
+    from ..ledger.report import _parties
+
+    value = rec.get("value") or {}
+    return {
+        "ledger_id": rec["ledger_id"], "date": (rec.get("date") or {}).get("start"),
+        "kind": " ".join(filter(None, [rec.get("type"), rec.get("mode")])),
+        "donors": _parties(rec.get("actor")), "recipients": _parties(rec.get("recipient")) or "—",
+        "status": rec.get("status") or "—",
+        "value": f"{value['eur']:,.0f}" if isinstance(value.get("eur"), int | float) else "",
+        "value_eur": value.get("eur") if isinstance(value.get("eur"), int | float) else -1.0,
+        "reports": rec.get("reports") or 0,
+        "systems": ", ".join(i.get("canonical") or i.get("text") or "" for i in rec.get("items") or []),
+    }
+
+
+_SORT_KEYS = {"date": lambda r: r["date"] or "", "type": lambda r: r["kind"], "donor": lambda r: r["donors"],
+              "recipient": lambda r: r["recipients"], "status": lambda r: r["status"],
+              "value": lambda r: r["value_eur"], "reports": lambda r: r["reports"],
+              "items": lambda r: r["systems"]}
+
+
+@router.get("/ledger", response_class=HTMLResponse)
+def ledger_page(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+                status: str | None = None, since: str | None = None, until: str | None = None,
+                family: str | None = None, sort: str = "date",
+                page: int = Query(1, ge=1)) -> HTMLResponse:
+    from .. import ledger
+
+    with reading(settings_of(request)) as store:
+        records = ledger.query(store, _filters(type, actor, recipient, status, since, until, family))
+    rows = [_row(r) for r in records]
+    key = sort.lstrip("-")
+    if key in _SORT_KEYS:
+        rows.sort(key=_SORT_KEYS[key], reverse=sort.startswith("-"))
+    q = {k: v for k, v in {"type": type, "actor": actor, "recipient": recipient, "status": status, "since": since,
+                           "until": until, "family": family}.items() if v}
+    start = (page - 1) * PAGE_ROWS
+    shown = rows[start:start + PAGE_ROWS]
+    sort_links = {k: urlencode({**q, "sort": ("-" + k) if sort == k else k}) for k, _ in COLUMNS}
+    return render("ledger.html", title="Ledger", q=q, statuses=STATUSES, rows=shown, total=len(rows),
+                  columns=COLUMNS, sort=sort, sort_links=sort_links, query_string=urlencode({**q, "sort": sort}),
+                  first=start + 1 if shown else 0, last=start + len(shown),
+                  prev_link=urlencode({**q, "sort": sort, "page": page - 1}) if page > 1 else None,
+                  next_link=urlencode({**q, "sort": sort, "page": page + 1}) if start + PAGE_ROWS < len(rows) else None)
+
+
+@router.get("/api/ledger.csv")
+def ledger_csv(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+               status: str | None = None, since: str | None = None, until: str | None = None,
+               family: str | None = None, sort: str = "date") -> Response:
+    """The ledger table's current view as CSV (cells neutralised against spreadsheet formulas)."""
+    from .. import ledger
+
+    with reading(settings_of(request)) as store:
+        records = ledger.query(store, _filters(type, actor, recipient, status, since, until, family))
+    key = sort.lstrip("-")
+    if key in _SORT_KEYS:
+        order = sorted(range(len(records)), key=lambda i: _SORT_KEYS[key](_row(records[i])),
+                       reverse=sort.startswith("-"))
+        records = [records[i] for i in order]
+    out = io.StringIO()
+    exports.write_csv([exports.flat_ledger(r) for r in records], out, exports.LEDGER_FIELDS)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="aidtrace-ledger.csv"'})
+
+
+def _paragraph(text: str, sentence: str, start: int | None) -> tuple[str, str, str]:
+    """The paragraph of ``text`` around ``sentence``: (before, the sentence, after)."""
+    at = start if isinstance(start, int) and text[start:start + len(sentence)] == sentence else text.find(sentence)
+    if at < 0:
+        return "", sentence, ""
+    begin = text.rfind("\n\n", 0, at)
+    end = text.find("\n\n", at + len(sentence))
+    begin = 0 if begin < 0 else begin + 2
+    end = len(text) if end < 0 else end
+    return text[begin:at], sentence, text[at + len(sentence):end]
+
+
+@router.get("/ledger/{ledger_id}", response_class=HTMLResponse)
+def event_page(request: Request, ledger_id: str) -> HTMLResponse:
+    from .. import ledger
+    from ..ledger.report import _parties, safe_url
+
+    with reading(settings_of(request)) as store:
+        explanation = ledger.explain(store, ledger_id)
+        rec = explanation.ledger
+        texts: dict[str, str] = {}
+        reports = []
+        for report in explanation.reports:
+            doc = report.get("document") or {}
+            doc_id = doc.get("id") or ""
+            if doc_id and doc_id not in texts:
+                stored = store.document(doc_id)
+                texts[doc_id] = stored.text if stored is not None else ""
+            before, sentence, after = _paragraph(texts.get(doc_id, ""), report.get("sentence") or "", None)
+            matched = ", ".join(f"{k}" for k, v in (report.get("matched") or {}).items() if v and k != "against")
+            reports.append({"outlet": doc.get("agency") or doc.get("external_id") or "source",
+                            "published": doc.get("published"), "link": safe_url(doc.get("url")), "doc_id": doc_id,
+                            "type": report.get("type"), "status": report.get("status"), "stage": report.get("stage"),
+                            "matched": matched, "before": before, "sentence": sentence, "after": after})
+    value = rec.get("value") or {}
+    value_text = value.get("text") or ""
+    if isinstance(value.get("eur"), int | float):
+        value_text += f" (≈ EUR {value['eur']:,.0f})"
+    return render("event.html", title=f"Ledger event {rec['ledger_id']}", rec=rec, reports=reports,
+                  kind=" ".join(filter(None, [rec.get("type"), rec.get("mode")])),
+                  donors=_parties(rec.get("actor")), recipients=_parties(rec.get("recipient")),
+                  value=value_text or "not stated", copies=len(explanation.copies),
+                  systems=", ".join(i.get("canonical") or i.get("text") or "" for i in rec.get("items") or []))
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request, page: int = Query(1, ge=1)) -> HTMLResponse:
+    with reading(settings_of(request)) as store:
+        docs = [pipeline.document_record(d) for d in store.documents(include_duplicates=False,
+                                                                      include_superseded=False)]
+    start = (page - 1) * PAGE_ROWS
+    return render("documents.html", title="Documents", docs=docs[start:start + PAGE_ROWS], total=len(docs),
+                  prev_link=urlencode({"page": page - 1}) if page > 1 else None,
+                  next_link=urlencode({"page": page + 1}) if start + PAGE_ROWS < len(docs) else None)
+
+
+def _parts(text: str, events: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The text cut into plain runs, coded sentences and actor mentions (events first)."""
+    spans: list[tuple[int, int, str, str]] = []
+    for e in events:
+        ev = e.get("evidence") or {}
+        if isinstance(ev.get("start"), int) and isinstance(ev.get("end"), int):
+            note = f"{e.get('type')} {' '.join(filter(None, [e.get('status')]))}".strip()
+            spans.append((ev["start"], ev["end"], "event", note))
+    for m in mentions:
+        if isinstance(m.get("start"), int) and isinstance(m.get("end"), int):
+            ent = m.get("entity") or {}
+            spans.append((m["start"], m["end"], "mention", ent.get("country") or ent.get("org") or ent.get("name") or ""))
+    spans.sort(key=lambda s: (s[0], 0 if s[2] == "event" else 1))
+    parts: list[dict[str, str]] = []
+    at = 0
+    for start, end, kind, note in spans:
+        if start < at or end > len(text) or end <= start:
+            continue  # overlaps what is already marked
+        parts.append({"kind": "text", "text": text[at:start]})
+        parts.append({"kind": kind, "text": text[start:end], "note": note})
+        at = end
+    parts.append({"kind": "text", "text": text[at:]})
+    return parts
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, doc_id: str) -> HTMLResponse:
+    from ..ledger.report import safe_url
+
+    with reading(settings_of(request)) as store:
+        doc = store.document(doc_id)
+        if doc is None:
+            raise NotFoundError(f"no document {doc_id[:80]!r} — see the list at /documents")
+        events = [e for e in store.events(include_superseded=True) if (e.get("document") or {}).get("id") == doc_id]
+        mentions = [m for m in store.mentions() if m.get("document_id") == doc_id]
+    furniture = [doc.text[a:b] for a, b in doc.furniture or [] if 0 <= a < b <= len(doc.text)]
+    return render("document.html", title=doc.title or doc.external_id or doc_id, doc=pipeline.document_record(doc),
+                  link=safe_url(doc.url), events=events, parts=_parts(doc.text, events, mentions),
+                  furniture=furniture)
+
