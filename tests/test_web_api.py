@@ -213,3 +213,14 @@ def test_aidtrace_serve_answers_over_http(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_pages_answer_and_unknown_ones_are_404(client: TestClient) -> None:
+    for path in ("/", "/ledger?status=delivered&sort=-value", "/actors", "/actors/NOR", "/documents"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+    assert client.get("/actors/XXX").status_code == 404
+    assert client.get("/static/../../etc/passwd").status_code == 404
+    assert client.get("/static/app.py").status_code == 404
+    assert client.get("/static/plotly.min.js").headers["content-type"].startswith("application/javascript")

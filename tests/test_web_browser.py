@@ -176,3 +176,15 @@ def test_the_seed_halt_is_shown_highlighted_in_the_ap_article(browser: object, s
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_actor_page_lists_its_events_both_ways(page: tuple, server: str) -> None:
+    pg, errors, foreign = page
+    pg.goto(server + "/actors")
+    pg.locator("a", has_text="Ukraine").first.click()
+    pg.wait_for_url("**/actors/UKR")
+    expected = len(json.load(urllib.request.urlopen(server + "/api/ledger?recipient=UKR&limit=1000"))["items"])
+    tables = pg.locator("table")
+    assert tables.nth(1).locator("tbody tr").count() == expected > 0
+    assert "aid with a stated value" in pg.locator("dl.facts").inner_text()
+    assert errors == [] and foreign == []

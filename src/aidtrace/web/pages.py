@@ -32,8 +32,8 @@ router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False
 _env = Environment(loader=PackageLoader("aidtrace.web", "templates"), autoescape=select_autoescape(default=True))
 
 
-def render(name: str, **context: Any) -> HTMLResponse:
-    return HTMLResponse(_env.get_template(name).render(**context))
+def render(template: str, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(template).render(**context))
 
 
 @router.get("/favicon.ico")
@@ -237,3 +237,35 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
                   link=safe_url(doc.url), events=events, parts=_parts(doc.text, events, mentions),
                   furniture=furniture)
 
+
+
+@router.get("/actors", response_class=HTMLResponse)
+def actors_page(request: Request) -> HTMLResponse:
+    from ..ledger.totals import country_name
+    from .api import actors
+
+    items = [{**a, "name": country_name(a["code"])} for a in actors(request)["items"]]
+    return render("actors.html", title="Actors", items=items)
+
+
+@router.get("/actors/{code}", response_class=HTMLResponse)
+def actor_page(request: Request, code: str) -> HTMLResponse:
+    from .. import ledger
+    from ..ledger.report import _eur
+    from ..ledger.totals import country_name
+
+    code = code.strip().upper()[:40]
+    with reading(settings_of(request)) as store:
+        as_actor = [_row(r) for r in ledger.query(store, ledger.LedgerFilter(actor=code))]
+        as_recipient = [_row(r) for r in ledger.query(store, ledger.LedgerFilter(recipient=code))]
+        given = ledger.totals(store, by="donor", filters=ledger.LedgerFilter(actor=code)).overall
+        received = ledger.totals(store, by="recipient", filters=ledger.LedgerFilter(recipient=code)).overall
+    if not as_actor and not as_recipient:
+        raise NotFoundError(f"{code!r} is in no ledger event — see the list at /actors")
+
+    def summary(total: Any) -> dict[str, Any]:
+        return {"total": total.total, "total_text": _eur(total.total), "with_value": total.with_value,
+                "events": total.events}
+
+    return render("actor.html", title=country_name(code), name=country_name(code), code=code, as_actor=as_actor,
+                  as_recipient=as_recipient, given=summary(given), received=summary(received))
