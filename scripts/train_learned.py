@@ -244,7 +244,7 @@ def write_artefact(nlp: Any, out: Path, meta: dict[str, Any]) -> None:
     # the string store saved with it then lists no word of the training sentences
     trained, nlp = nlp, blank_classifier()
     nlp.get_pipe("textcat").from_bytes(trained.get_pipe("textcat").to_bytes(exclude=["vocab"]), exclude=["vocab"])
-    nlp.meta.update({"name": "aidtrace_quadclass", "version": "1.0.0",
+    nlp.meta.update({"name": "aidtrace_quadclass", "version": "1.0.0", "license": "not settled: see README.md",
                      "description": "aidtrace learned sentence classifier; see README.md"})
     nlp.to_disk(out)
     (out / "aidtrace_meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
