@@ -596,7 +596,7 @@ def entity_at(mentions: list[Mention], start: int, end: int) -> list[Mention]:
 def _resolve(d: ActorDictionary, ctx: _Context) -> list[Mention]:
     # "ethnic Albanians", "an anti-Syria journalist", "pro-Russian forces": not the state
     hits = [h for h in _name_hits(d, ctx.text)
-            if not (h.entry.kind in ("state", "adjective", "capital", "place") and _ATTITUDE.search(ctx.text, 0, h.start))]
+            if not (h.entry.kind in ("state", "adjective", "capital", "place") and _attitude_before(ctx.text, h.start))]
     cands = [c for h in hits if (c := _hit_candidate(d, ctx, h))]
     cands += _compositions(d, ctx, hits)
     cands += _anaphor_candidates(d, ctx.text)
@@ -605,6 +605,15 @@ def _resolve(d: ActorDictionary, ctx: _Context) -> list[Mention]:
     mentions = _surname_repeats(ctx, mentions)
     mentions = _pronouns(ctx, mentions)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _attitude_before(text: str, end: int) -> bool:
+    """Whether ``_ATTITUDE`` matches ending at ``end``; searched from just before the whitespace
+    that precedes ``end`` (a match starts there at the earliest), not from the start of the text."""
+    start = end
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return _ATTITUDE.search(text, max(0, start - 8), end) is not None
 
 
 _WORD_START = re.compile(r"(?<=\s)\S")

