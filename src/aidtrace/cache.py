@@ -40,6 +40,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .runtime import gc_paused
+
 T = TypeVar("T")
 
 # Libraries whose objects or data end up in a cache: their installed files are fingerprinted.
@@ -61,7 +63,7 @@ def cached(name: str, build: Callable[[], T]) -> T:
         return build()
     path = folder / f"{name}-{fingerprint()}.pickle"
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, gc_paused():
             value: T = pickle.load(fh)
         return value
     except FileNotFoundError:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from .errors import HINT_BUG, AidtraceError, InputError, StoreError, UsageError
 from .model import Claim, Document, Event, Mention, Notice, RawRecord, Rejection
-from .runtime import one_blas_thread
+from .runtime import gc_paused, one_blas_thread
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -155,6 +155,8 @@ class ProcessExecutor:
         # fork starts a worker in milliseconds with this process's modules already imported;
         # elsewhere (macOS, Windows) fork is unsafe or missing.
         method = "fork" if sys.platform == "linux" else "spawn"
+        if method == "fork":
+            _preload_reading()
         self.jobs = jobs
         self.ahead = 2 * jobs
         self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
@@ -202,9 +204,19 @@ def executor_for(settings: Settings) -> LocalExecutor | ProcessExecutor:
     return ProcessExecutor(jobs) if jobs > 1 else LocalExecutor()
 
 
+def _preload_reading() -> None:
+    """Import what every worker needs to read, clean and sign documents, once, in this process
+    before the workers are forked: they inherit it instead of each importing it at its first
+    partition (half a second, most of it the scipy that datasketch imports, which this process
+    needs anyway for the near-duplicate index)."""
+    one_blas_thread()  # before numpy is first imported, here or in a worker
+    from .ingest import dedup, meta, readers  # noqa: F401
+
+
 def _start_worker() -> None:
-    # One worker per core: matrix products must not start threads of their own (set before
-    # numpy is first imported in the worker; the parent does not import it before forking).
+    # One worker per core: matrix products must not start threads of their own. A forked worker
+    # inherits numpy from the parent, which asked for one BLAS thread before importing it
+    # (``_preload_reading``); a spawned one asks here, before it imports numpy.
     one_blas_thread()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
@@ -509,9 +521,10 @@ def _load_models(model: str) -> None:
     from .nlp.pipeline import load_nlp
 
     try:
-        load_nlp(model)
-        ActorDictionary.load()
-        load_lexicon()
+        with gc_paused():  # millions of long-lived objects: no collection needs to look at them
+            load_nlp(model)
+            ActorDictionary.load()
+            load_lexicon()
     except Exception:  # noqa: S110 - the same error is raised again, and recorded, per document
         return
     gc.freeze()

@@ -33,9 +33,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import charset_normalizer
-import feedparser
-import trafilatura
-from trafilatura.settings import Document as ExtractedPage
 
 from ..errors import (
     HINT_BINARY,
@@ -640,6 +637,9 @@ def _delimiter(text: str) -> str:
 
 def _read_html(inp: _Input, kind: str) -> Iterator[Result]:
     """The main text, title, date and site name of an HTML page (trafilatura)."""
+    import trafilatura  # here: a fifth of a second, needed only for HTML
+    from trafilatura.settings import Document as ExtractedPage
+
     doc = trafilatura.bare_extraction(inp.text, with_metadata=True, include_comments=False,
                                       include_tables=False)
     if not isinstance(doc, ExtractedPage) or not (doc.text or "").strip():
@@ -652,6 +652,8 @@ def _read_html(inp: _Input, kind: str) -> Iterator[Result]:
 
 def _read_feed(inp: _Input, kind: str) -> Iterator[Result]:
     """RSS/Atom entries, one record each, text from content or summary without HTML."""
+    import feedparser  # here: needed only for feeds
+
     # a stream, so feedparser never treats the content as a URL to fetch
     parsed = feedparser.parse(io.BytesIO(inp.data))
     if not parsed.entries:
