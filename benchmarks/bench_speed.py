@@ -35,7 +35,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -49,7 +48,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import bench_scale  # the scripts run from benchmarks/, which is then on sys.path
 import psutil
+from bench_scale import tree_rss
 
 ROOT = Path(__file__).resolve().parents[1]
 VOA = ROOT.parent / "shared" / "data" / "voa" / "voa_stories.jsonl"
@@ -61,12 +62,7 @@ TARGET_RSS_MB = 1536
 
 def make_corpus(n: int, path: Path) -> None:
     """``n`` synthetic articles as a folder of JSON Lines files (benchmarks/bench_scale.py's generator)."""
-    spec = importlib.util.spec_from_file_location("bench_scale", Path(__file__).with_name("bench_scale.py"))
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_scale"] = module
-    spec.loader.exec_module(module)
-    module.make_corpus(n, path)
+    bench_scale.make_corpus(n, path)
 
 
 def corpus_texts(path: Path) -> list[str]:
@@ -118,20 +114,6 @@ class Config:
 
     def peak(self) -> float:
         return max(r.tree_mb for r in self.runs)
-
-
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    try:
-        members = [proc, *proc.children(recursive=True)]
-    except psutil.Error:
-        return 0
-    for member in members:
-        try:
-            total += member.memory_info().rss
-        except psutil.Error:
-            continue
-    return total
 
 
 def first_analysed(db: Path) -> bool:
