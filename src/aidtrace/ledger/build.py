@@ -11,11 +11,10 @@ result is exactly what ``rebuild`` gives from all stored events (tests check bot
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..runtime import gc_paused
 from ..store import Store
 from .merge import cluster_reports, component_id, components
 from .reports import Report, report_from_record
@@ -33,17 +32,9 @@ class LedgerUpdate:
     ledger_events: int = 0  # ledger events written
 
 
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the merge allocates its many small objects
-    (none of which form cycles): its full collections would rescan them all again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+# Pause Python's cyclic garbage collector while the merge allocates its many small objects (none
+# of which form cycles): its full collections would rescan them all again and again.
+without_gc = gc_paused
 
 
 def merge_reports(reports: Iterable[Report], rules: Rules) -> list[LedgerRows]:
