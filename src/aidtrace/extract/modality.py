@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..datafiles import grammar_words
-from .roles import headline_infinitive, speech_head
+from .roles import PLAN_NOUNS, headline_infinitive, speech_head
 from .triggers import Trigger, lemma, load_lexicon
 
 if TYPE_CHECKING:
@@ -147,11 +147,6 @@ def _historical(trigger: Trigger) -> bool:
             break
         tok = tok.head
     return False
-
-
-# Nouns whose to-clause is a plan ("plans to send"): the event is to come; any other noun's
-# to-clause ("ways to support", "possibilities to help") is not a report of anything.
-PLAN_NOUNS = frozenset(grammar_words("plan_nouns"))
 
 
 def _unrealised(trigger: Trigger) -> str:

@@ -41,6 +41,8 @@ PERSONAL_PRONOUNS = {"it", "they", "we", "he", "she", "i", "its", "their", "our"
 GENERIC_PEOPLE = frozenset(grammar_words("generic_people"))
 # Nouns for the channels aid goes through (funds, initiatives): its "for X" is the recipient.
 AID_VEHICLES = frozenset(grammar_words("aid_vehicles"))
+# Nouns whose to-clause is a plan ("plans to send"; modality reads them too).
+PLAN_NOUNS = frozenset(grammar_words("plan_nouns"))
 # Verbs whose subject makes the plan it acts on, and so carries out its to-clause.
 PLAN_MAKERS = frozenset(grammar_words("plan_makers"))
 # A same-country company, outlet or institute deep in a phrase ("weapons made by Ukrainian
@@ -374,17 +376,11 @@ def _plan_owner(verb: Token, ctx: SentenceContext) -> list[Mention]:
     plan = verb.head
     owners = [m for c in plan.children if c.dep_ == "poss" for m in phrase_mentions(c, ctx)
               if m.entity.country or m.entity.org]
-    if owners or plan.dep_ != "dobj" or lemma(plan.head) not in PLAN_MAKERS or lemma(plan) not in _plan_nouns():
+    if owners or plan.dep_ != "dobj" or lemma(plan.head) not in PLAN_MAKERS or lemma(plan) not in PLAN_NOUNS:
         return owners
     # "Paris unveiled a plan to train Ukrainian pilots": who makes the plan carries it out
     subj, passive = subject_of(plan.head)
     return [] if subj is None or passive else [m for m in phrase_mentions(subj, ctx) if m.entity.country or m.entity.org]
-
-
-def _plan_nouns() -> frozenset[str]:
-    from .modality import PLAN_NOUNS  # modality imports this module
-
-    return PLAN_NOUNS
 
 
 def left_subject(verb: Token, ctx: SentenceContext) -> list[Mention]:
