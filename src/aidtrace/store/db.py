@@ -569,7 +569,8 @@ class Store:
 
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None,
-               include_superseded: bool = False, limit: int | None = None) -> list[dict[str, Any]]:
+               include_superseded: bool = False, limit: int | None = None,
+               document_id: str | None = None) -> list[dict[str, Any]]:
         """Event records (CONTRACT.md) matching all given filters, by date then document order.
 
         Args:
@@ -577,10 +578,13 @@ class Store:
             since, until: ISO dates (YYYY-MM-DD); events whose dates overlap the interval.
             include_superseded: also events of replaced document versions.
             limit: only the first this many (None: all).
+            document_id: only the events of this document.
         """
         e, d = t.events.c, t.documents.c
         order = (e.date_start.is_(None), e.date_start, d.ingested_at, e.document_id, e.seq)
         where = self._event_filters(type, actor, recipient, since, until, include_superseded)
+        if document_id is not None:
+            where.append(e.document_id == document_id)
         with self._read() as conn:
             if limit is None:
                 query = select(e.record).join(t.documents, d.id == e.document_id).where(*where).order_by(*order)
@@ -626,21 +630,25 @@ class Store:
                 rec = {**rec, "mentions": reports, "ledger_id": ledger_id}
             yield rec
 
-    def claims(self, include_superseded: bool = False) -> list[dict[str, Any]]:
-        """Claim records (CONTRACT.md) in document order."""
+    def claims(self, include_superseded: bool = False, document_id: str | None = None) -> list[dict[str, Any]]:
+        """Claim records (CONTRACT.md) in document order (``document_id``: of that document only)."""
         c = t.claims.c
         query = (select(c.record).join(t.documents, t.documents.c.id == c.document_id)
                  .order_by(t.documents.c.ingested_at, c.document_id, c.seq))
         if not include_superseded:
             query = query.where(c.superseded.is_(False))
+        if document_id is not None:
+            query = query.where(c.document_id == document_id)
         with self._read() as conn:
             return [r.record for r in conn.execute(query)]
 
-    def mentions(self) -> list[dict[str, Any]]:
-        """Actor mentions of current documents: document ids, text, offsets and entity."""
+    def mentions(self, document_id: str | None = None) -> list[dict[str, Any]]:
+        """Actor mentions of current documents (or of the document ``document_id``, current or not):
+        document ids, text, offsets and entity."""
         m, d = t.mentions.c, t.documents.c
         query = (select(t.mentions, d.external_id).join(t.documents, d.id == m.document_id)
-                 .where(d.superseded_by.is_(None)).order_by(d.ingested_at, m.id))
+                 .where(d.superseded_by.is_(None) if document_id is None else m.document_id == document_id)
+                 .order_by(d.ingested_at, m.id))
         with self._read() as conn:
             return [_mention_record(r) for r in conn.execute(query)]
 

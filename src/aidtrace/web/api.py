@@ -155,10 +155,8 @@ def document(request: Request, doc_id: str) -> dict[str, Any]:
         if doc is None:
             raise NotFoundError(f"no document {doc_id!r} — list ids with GET /api/documents")
         record = pipeline.document_record(doc)
-        record["events"] = [e for e in store.events(include_superseded=True) if (e.get("document") or {}).get("id")
-                            == doc_id]
-        record["claims"] = [c for c in store.claims(include_superseded=True)
-                            if (c.get("document") or {}).get("id") == doc_id]
+        record["events"] = store.events(include_superseded=True, document_id=doc_id)
+        record["claims"] = store.claims(include_superseded=True, document_id=doc_id)
     return record
 
 

@@ -230,8 +230,8 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
         doc = store.document(doc_id)
         if doc is None:
             raise NotFoundError(f"no document {doc_id[:80]!r} — see the list at /documents")
-        events = [e for e in store.events(include_superseded=True) if (e.get("document") or {}).get("id") == doc_id]
-        mentions = [m for m in store.mentions() if m.get("document_id") == doc_id]
+        events = store.events(include_superseded=True, document_id=doc_id)
+        mentions = store.mentions(document_id=doc_id)
     furniture = [doc.text[a:b] for a, b in doc.furniture or [] if 0 <= a < b <= len(doc.text)]
     return render("document.html", title=doc.title or doc.external_id or doc_id, doc=pipeline.document_record(doc),
                   link=safe_url(doc.url), events=events, parts=_parts(doc.text, events, mentions),
