@@ -13,24 +13,18 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from aidtrace import exports, ledger
+from aidtrace import exports
 from aidtrace.cli import app
 from aidtrace.pipeline import CSV_FIELDS, flat_record
-from aidtrace.store import Store
-from ledger_fixtures import document, event
-from test_ledger_store import add, corpus
+from web_server import fill
+
+HOSTILE = '=HYPERLINK("http://evil.example","click") <script>alert(1)</script>'
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "e.db"
-    with Store.open(str(path)) as store:
-        for doc, events in corpus():
-            add(store, doc, events)
-        hostile = document("hostile", "2025-11-02")
-        add(store, hostile, [event(hostile, actor=("POL",), when="2025-11-02",
-                                   sentence='=HYPERLINK("http://evil.example","click") <script>alert(1)</script>')])
-        ledger.update(store)
+    fill(str(path), HOSTILE)
     return path
 
 
@@ -121,13 +115,7 @@ def test_csv_to_stdout_has_no_evidence_file(db: Path) -> None:
 def test_postgresql_exports_what_sqlite_exports(db: Path, postgres_db: str, tmp_path: Path,
                                                 options: list[str]) -> None:
     # the same documents and events stored on PostgreSQL give the same files, byte for byte
-    with Store.open(postgres_db) as store:
-        for doc, events in corpus():
-            add(store, doc, events)
-        hostile = document("hostile", "2025-11-02")
-        add(store, hostile, [event(hostile, actor=("POL",), when="2025-11-02",
-                                   sentence='=HYPERLINK("http://evil.example","click") <script>alert(1)</script>')])
-        ledger.update(store)
+    fill(postgres_db, HOSTILE)
     files = []
     for name, where in (("sqlite", str(db)), ("pg", postgres_db)):
         out = tmp_path / f"{name}.out"

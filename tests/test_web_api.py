@@ -18,26 +18,16 @@ from aidtrace.settings import Settings
 from aidtrace.store import Store
 from aidtrace.web.api import MAX_BODY
 from aidtrace.web.app import create_app
-from ledger_fixtures import document, event
-from test_ledger_store import add, corpus
+from web_server import fill, serving
 
 HOSTILE = '<script>alert("x")</script> =HYPERLINK("http://evil.example")'
-
-
-def fill(db: str) -> None:
-    with Store.open(db) as store:
-        for doc, events in corpus():
-            add(store, doc, events)
-        hostile = document("hostile", "2025-11-02")
-        add(store, hostile, [event(hostile, actor=("POL",), when="2025-11-02", sentence=HOSTILE)])
-        ledger.update(store)
 
 
 @pytest.fixture
 def client(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.delenv("AIDTRACE_API_TOKEN", raising=False)
     monkeypatch.delenv("AIDTRACE_API_READ_TOKEN", raising=False)
-    fill(db_url)
+    fill(db_url, HOSTILE)
     with TestClient(create_app(Settings.load(db=db_url))) as c:
         c.db = db_url  # type: ignore[attr-defined]
         yield c
@@ -187,32 +177,13 @@ def test_serve_refuses_a_missing_database_and_a_busy_port(tmp_path: Path) -> Non
 
 def test_aidtrace_serve_answers_over_http(tmp_path: Path) -> None:
     # the real server process on a loopback port, as a user starts it
-    import socket
-    import subprocess
-    import sys
-    import time
     import urllib.request
 
     db = tmp_path / "served.db"
-    fill(str(db))
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "aidtrace.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline, body = time.monotonic() + 30, None
-        while time.monotonic() < deadline and body is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/ledger?limit=1", timeout=2) as response:
-                    body = json.loads(response.read())
-            except OSError:
-                time.sleep(0.2)
-        assert body is not None, proc.stderr.read() if proc.poll() is not None else "no answer in 30 s"
-        assert len(body["items"]) == 1 and body["total"] > 1
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    fill(str(db), HOSTILE)
+    with serving(str(db)) as base, urllib.request.urlopen(f"{base}/api/ledger?limit=1", timeout=5) as response:
+        body = json.loads(response.read())
+    assert len(body["items"]) == 1 and body["total"] > 1
 
 
 def test_pages_answer_and_unknown_ones_are_404(client: TestClient) -> None:

@@ -7,20 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from aidtrace import ledger
-from aidtrace.store import Store
-from ledger_fixtures import document, event
-from test_ledger_store import add, corpus
+from web_server import fill, serving
 
 CHROMIUM = "/usr/bin/chromium"
 SCRIPT = '<script>document.title="owned"</script><img src=x onerror="document.title=1">'
@@ -34,30 +27,9 @@ if not Path(CHROMIUM).exists():  # CI installs it (.ci/run); there a missing bro
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("web") / "web.db"
-    with Store.open(str(db)) as store:
-        for doc, events in corpus():
-            add(store, doc, events)
-        hostile = document("hostile", "2025-11-02")
-        add(store, hostile, [event(hostile, actor=("POL",), when="2025-11-02", sentence=SCRIPT)])
-        ledger.update(store)
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "aidtrace.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/api/health", timeout=2).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    try:
+    fill(str(db), SCRIPT)
+    with serving(str(db)) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -148,20 +120,7 @@ def test_the_seed_halt_is_shown_highlighted_in_the_ap_article(browser: object, s
     db = tmp_path / "seeds.db"
     summary = pipeline.ingest([str(shared / "seeds")], Settings.load(db=str(db)))
     assert summary.failed == 0 and summary.new == 2
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "aidtrace.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/api/health", timeout=2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with serving(str(db)) as base:
         items = json.load(urllib.request.urlopen(base + "/api/ledger?status=halted&actor=USA"))["items"]
         assert items, "the seeds' US halt is in the ledger"
         halt = items[0]
@@ -173,9 +132,6 @@ def test_the_seed_halt_is_shown_highlighted_in_the_ap_article(browser: object, s
         sentence = report.locator("mark.evidence").inner_text()
         assert "halt" in sentence.lower() and sentence in {e["sentence"] for e in halt["evidence"]}
         context.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_the_actor_page_lists_its_events_both_ways(page: tuple, server: str) -> None:
