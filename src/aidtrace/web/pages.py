@@ -96,19 +96,25 @@ _SORT_KEYS = {"date": lambda r: r["date"] or "", "type": lambda r: r["kind"], "d
               "items": lambda r: r["systems"]}
 
 
+def _view(request: Request, filters: Any, sort: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The ledger records of the table's view with their table rows, in the view's order: what the
+    page shows and its CSV holds."""
+    from .. import ledger
+
+    with reading(settings_of(request)) as store:
+        pairs = [(rec, _row(rec)) for rec in ledger.query(store, filters)]
+    key = sort.lstrip("-")
+    if key in _SORT_KEYS:
+        pairs.sort(key=lambda pair: _SORT_KEYS[key](pair[1]), reverse=sort.startswith("-"))
+    return pairs
+
+
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                 status: str | None = None, since: str | None = None, until: str | None = None,
                 family: str | None = None, sort: str = "date",
                 page: int = Query(1, ge=1)) -> HTMLResponse:
-    from .. import ledger
-
-    with reading(settings_of(request)) as store:
-        records = ledger.query(store, _filters(type, actor, recipient, status, since, until, family))
-    rows = [_row(r) for r in records]
-    key = sort.lstrip("-")
-    if key in _SORT_KEYS:
-        rows.sort(key=_SORT_KEYS[key], reverse=sort.startswith("-"))
+    rows = [row for _, row in _view(request, _filters(type, actor, recipient, status, since, until, family), sort)]
     q = {k: v for k, v in {"type": type, "actor": actor, "recipient": recipient, "status": status, "since": since,
                            "until": until, "family": family}.items() if v}
     start = (page - 1) * PAGE_ROWS
@@ -126,15 +132,7 @@ def ledger_csv(request: Request, type: str | None = None, actor: str | None = No
                status: str | None = None, since: str | None = None, until: str | None = None,
                family: str | None = None, sort: str = "date") -> Response:
     """The ledger table's current view as CSV (cells neutralised against spreadsheet formulas)."""
-    from .. import ledger
-
-    with reading(settings_of(request)) as store:
-        records = ledger.query(store, _filters(type, actor, recipient, status, since, until, family))
-    key = sort.lstrip("-")
-    if key in _SORT_KEYS:
-        order = sorted(range(len(records)), key=lambda i: _SORT_KEYS[key](_row(records[i])),
-                       reverse=sort.startswith("-"))
-        records = [records[i] for i in order]
+    records = [rec for rec, _ in _view(request, _filters(type, actor, recipient, status, since, until, family), sort)]
     out = io.StringIO()
     exports.write_csv([exports.flat_ledger(r) for r in records], out, exports.LEDGER_FIELDS)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
