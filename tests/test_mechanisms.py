@@ -529,3 +529,11 @@ def test_general_event_verbs(text: str, etype: str, mode: str | None, actor: set
 def test_offering_condolences_is_no_offer() -> None:
     assert not of_type(coded("The king offered his condolences to Morocco after the earthquake.", "2023-09-10"),
                        "AGREE")
+
+
+@pytest.mark.parametrize(("text", "resigns"), [
+    ("Sri Lanka's prime minister stepped down on Monday.", True),
+    ("India and China have stepped up efforts to build ties with island states.", False),
+])
+def test_stepping_down_is_a_resignation_and_stepping_up_is_not(text: str, resigns: bool) -> None:
+    assert bool(of_type(coded(text, "2024-05-06"), "RETREAT")) is resigns
