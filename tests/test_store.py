@@ -26,7 +26,7 @@ from aidtrace.model import (
     Role,
 )
 from aidtrace.store import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, Store
-from aidtrace.store.schema import TABLES, metadata
+from aidtrace.store.schema import SEARCH_OBJECTS, TABLES, metadata
 from aidtrace.store.setup import known_revisions
 
 ARTICLE = ("Berlin, Mar 4 (dpa) Germany will send four more IRIS-T air defence systems to Ukraine "
@@ -81,8 +81,14 @@ def test_migrations_create_all_tables(tmp_path: Path) -> None:
 
 
 def test_migrations_match_the_schema_module(store: Store) -> None:
+    def described(name: str | None, kind: str, parents: object) -> bool:
+        # the full-text index (FTS5 table and shadow tables; a PostgreSQL expression index) is
+        # made by migration 0006 only: no portable Core type describes it
+        return name not in SEARCH_OBJECTS
+
     with store.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": described})
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 

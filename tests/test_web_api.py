@@ -195,3 +195,78 @@ def test_pages_answer_and_unknown_ones_are_404(client: TestClient) -> None:
     assert client.get("/static/../../etc/passwd").status_code == 404
     assert client.get("/static/app.py").status_code == 404
     assert client.get("/static/plotly.min.js").headers["content-type"].startswith("application/javascript")
+
+
+# ---------------------------------------------------------------------- search, filters, sorting, uploads
+
+
+def test_search_finds_articles_and_filters_the_ledger_and_events(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "Reuters"}).json()
+    assert body["total"] == 1 and body["q"] == "Reuters"
+    hit = body["items"][0]
+    assert hit["external_id"] == "reuters-0903"
+    assert {hit["snippet"][a:b].lower() for a, b in hit["marks"]} == {"reuters"}
+    with Store.open(client.db) as store:  # type: ignore[attr-defined]
+        expected = [r["ledger_id"] for r in ledger.query(store, ledger.LedgerFilter(q="Reuters"))]
+        events = store.events(q="Reuters")
+    assert expected and [r["ledger_id"] for r in every(client, "/api/ledger", q="Reuters")] == expected
+    assert every(client, "/api/events", q="Reuters") == events
+    assert all(e["document"]["external_id"] == "reuters-0903" for e in events)
+    bad = client.get("/api/search", params={"q": '"" -x'})
+    assert bad.status_code == 400 and "no word to look for" in bad.json()["error"]["message"]
+    assert client.get("/api/search").status_code == 400  # q is required
+
+
+def test_category_filters_and_sorting_are_done_by_the_database(client: TestClient) -> None:
+    with Store.open(client.db) as store:  # type: ignore[attr-defined]
+        everything = ledger.query(store)
+        categories = store.ledger.categories()
+    assert "air defence" in categories
+    air = every(client, "/api/ledger", category="air defence", limit=1)
+    assert air and {r["ledger_id"] for r in air} == {r["ledger_id"] for r in everything
+                                                    if r.get("category", None) in (None, "air defence")
+                                                    and any((i.get("category") == "air defence")
+                                                            for i in r.get("items") or [])}
+    by_value = every(client, "/api/ledger", sort="-value", limit=2)
+    values = [(r.get("value") or {}).get("eur") or -1.0 for r in by_value]
+    assert values == sorted(values, reverse=True) and len(by_value) == len(everything)
+    by_reports = every(client, "/api/ledger", sort="reports", limit=3)
+    assert [r["reports"] for r in by_reports] == sorted(r["reports"] for r in everything)
+    assert client.get("/api/ledger", params={"sort": "secret"}).status_code == 400
+    api = client.get("/api/totals", params={"by": "donor", "category": "air defence"}).json()["items"]
+    cli = CliRunner().invoke(cli_app, ["totals", "--db", client.db, "--format", "jsonl",  # type: ignore[attr-defined]
+                                       "--category", "air defence"])
+    assert cli.exit_code == 0 and api == [json.loads(line) for line in cli.stdout.splitlines()]
+
+
+def test_a_file_upload_is_ingested_by_the_same_readers(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIDTRACE_API_TOKEN", "s3cret")
+    auth = {"Authorization": "Bearer s3cret"}
+    page = (b"<html><head><title>Oslo adds launchers</title></head><body><article><p>OSLO (NTB) - Norway will "
+            b"send two more NASAMS air defence systems to Ukraine, the defence ministry said on Wednesday.</p>"
+            b"</article></body></html>")
+    ok = client.post("/api/documents", files={"file": ("../../etc/passwd.html", page, "text/html")}, headers=auth)
+    assert ok.status_code == 201, ok.text
+    doc_id = ok.json()["documents"][0]
+    stored = client.get(f"/api/documents/{doc_id}").json()
+    assert stored["title"] == "Oslo adds launchers" and stored["external_id"] == "upload.html"
+    assert stored["events"] and stored["events"][0]["actor"][0]["country"] == "NOR"
+    assert client.get("/api/search", params={"q": "launchers Oslo"}).json()["total"] >= 1
+    exe = client.post("/api/documents", files={"file": ("tool.exe", b"MZ", "application/octet-stream")}, headers=auth)
+    assert exe.status_code == 415 and ".html" in exe.json()["error"]["message"]
+    no_file = client.post("/api/documents", files={"other": ("a.txt", b"x", "text/plain")}, headers=auth)
+    assert no_file.status_code == 400 and "multipart field 'file'" in no_file.json()["error"]["message"]
+    empty = client.post("/api/documents", files={"file": ("a.txt", b"", "text/plain")}, headers=auth)
+    assert empty.status_code == 422 and empty.json()["error"]["message"].startswith("file")
+    anonymous = client.post("/api/documents", files={"file": ("a.html", page, "text/html")})
+    assert anonymous.status_code == 401
+
+
+def test_the_search_page_marks_matches_and_shows_hostile_text_as_text(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "Reuters"})
+    assert page.status_code == 200 and "<mark>Reuters</mark>" in page.text and "1 article matches" in page.text
+    assert "/ledger?q=Reuters" in page.text  # the ledger events reported in the matches
+    bad = client.get("/search", params={"q": '<script>alert(1)</script> ""'})
+    assert bad.status_code == 200 and "<script>alert(1)" not in bad.text and "&lt;script&gt;" in bad.text
+    filtered = client.get("/ledger", params={"q": "Reuters", "category": "air defence", "sort": "-reports"})
+    assert filtered.status_code == 200 and 'value="Reuters"' in filtered.text

@@ -144,3 +144,20 @@ def test_the_actor_page_lists_its_events_both_ways(page: tuple, server: str) -> 
     assert tables.nth(1).locator("tbody tr").count() == expected > 0
     assert "aid with a stated value" in pg.locator("dl.facts").inner_text()
     assert errors == [] and foreign == []
+
+
+def test_the_search_box_finds_articles_and_leads_to_their_ledger_events(page: tuple, server: str) -> None:
+    pg, errors, foreign = page
+    pg.goto(server + "/ledger")
+    pg.fill("form.navsearch input[name=q]", "Reuters")
+    pg.press("form.navsearch input[name=q]", "Enter")
+    pg.wait_for_url("**/search?q=Reuters")
+    hits = pg.locator("ol.hits li")
+    assert hits.count() == 1 and "reuters-0903" in hits.first.inner_text()
+    assert pg.locator("ol.hits mark").first.inner_text().lower() == "reuters"
+    pg.locator("#found a").click()
+    pg.wait_for_url("**/ledger?q=Reuters")
+    rows = pg.locator("#ledger tbody tr")
+    assert rows.count() >= 1 and pg.input_value("form.filters input[name=q]") == "Reuters"
+    pg.screenshot(path=str(Path(__file__).resolve().parent.parent / "docs" / "screenshots" / "ledger-search.png"))
+    assert errors == [] and foreign == []

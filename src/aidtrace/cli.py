@@ -558,14 +558,17 @@ def events(
     recipient: Annotated[str | None, typer.Option("--recipient", help="recipient code, e.g. UKR")] = None,
     since: Annotated[str | None, typer.Option("--since", help="events on or after, YYYY-MM-DD")] = None,
     until: Annotated[str | None, typer.Option("--until", help="events on or before, YYYY-MM-DD")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="aid status, e.g. pledged, delivered")] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", help='only events of articles matching this full-text query, e.g. "Patriot OR IRIS-T"')] = None,
     fmt: Annotated[EventFormat, typer.Option("--format")] = EventFormat.table,
     limit: Annotated[int | None, typer.Option(
         "--limit", min=0, show_default=False,
         help=f"show the first N events (default: {TABLE_ROWS} in a table, all in jsonl and csv; 0: all)")] = None,
 ) -> None:
-    """List coded events, filtered by type, actor, recipient and date."""
+    """List coded events, filtered by type, actor, recipient, date, status and article text."""
     filters: dict[str, Any] = {"type": type, "actor": actor, "recipient": recipient, "since": since,
-                               "until": until}
+                               "until": until, "status": status, "q": search}
     if limit is None:
         limit = TABLE_ROWS if fmt is EventFormat.table else 0
     with handled(), open_store(db) as store:
@@ -590,6 +593,37 @@ def claims(db: DbOption = None,
         echo_jsonl(records)
     else:
         out().print(claims_table(records))
+
+
+def search_table(hits: list[Any]) -> Table:
+    """One line per matching article: published, source, title, the snippet around the match."""
+    table = listing("published", "source", "document", "title", "where it matches")
+    for h in hits:
+        table.add_row(cell(h.published), cell(h.agency or h.source, 18), cell(h.document_id, 18), cell(h.title, 40),
+                      cell(h.snippet))
+    return table
+
+
+@app.command("search", epilog='Example: aidtrace search "Patriot OR IRIS-T" -Germany --db aidtrace.db')
+def search_command(
+    query: Annotated[list[str], typer.Argument(
+        help='words (all must occur, stemmed), "quoted phrases", OR between terms, -word to leave out')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="show the best N articles")] = 20,
+    fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+) -> None:
+    """Full-text search of the stored articles, best match first (the ledger of the matches:
+    aidtrace ledger --search QUERY)."""
+    q = " ".join(query)
+    with handled(), open_store(db) as store:
+        total, hits = store.search(q, limit=limit)
+    if fmt is ListFormat.jsonl:
+        echo_jsonl([h.to_record() for h in hits])
+    else:
+        out().print(search_table(hits))
+    if total > len(hits):
+        err().print(f"the best {len(hits):,} of {total:,} articles — --limit N shows more",
+                    style="yellow", markup=False)
 
 
 @app.command(epilog="Example: aidtrace export --db aidtrace.db --format parquet --ledger -o ledger.parquet")
@@ -715,15 +749,20 @@ StatusOption = Annotated[list[str] | None, typer.Option(
     "--status", help="current status, e.g. pledged, delivered, halted (repeat for several)")]
 SinceOption = Annotated[str | None, typer.Option("--since", help="events dated on or after, YYYY-MM-DD")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="events dated on or before, YYYY-MM-DD")]
+CategoryOption = Annotated[str | None, typer.Option(
+    "--category", help="item category, e.g. 'air defence', 'artillery', mixed, unspecified")]
+SearchOption = Annotated[str | None, typer.Option(
+    "--search", help='only events reported by articles matching this full-text query, e.g. "Patriot OR IRIS-T"')]
 
 
 def ledger_filter(type: str | None, actor: str | None, recipient: str | None, status: list[str] | None,
-                  since: str | None, until: str | None, family: str | None = None) -> Any:
+                  since: str | None, until: str | None, family: str | None = None, category: str | None = None,
+                  search: str | None = None) -> Any:
     """The library's ledger filter from command-line options."""
     from .ledger import LedgerFilter
 
     return LedgerFilter(type=type, actor=actor, recipient=recipient, status=tuple(status or ()),
-                        since=since, until=until, family=family)
+                        since=since, until=until, family=family, category=category, q=search)
 
 
 def history_short(rec: dict[str, Any]) -> str:
@@ -751,6 +790,7 @@ def ledger_command(
     status: StatusOption = None, since: SinceOption = None, until: UntilOption = None,
     family: Annotated[str | None, typer.Option(
         "--family", help="merge family: aid (given, pledged, halted, resumed), or e.g. CONSULT:phone")] = None,
+    category: CategoryOption = None, search: SearchOption = None,
     fmt: Annotated[LedgerFormat, typer.Option("--format")] = LedgerFormat.table,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild the whole ledger from stored events first")] = False,
 ) -> None:
@@ -758,7 +798,7 @@ def ledger_command(
     from . import ledger
 
     with handled():
-        filters = ledger_filter(type, actor, recipient, status, since, until, family)
+        filters = ledger_filter(type, actor, recipient, status, since, until, family, category, search)
         with ledger_store(db, rebuild) as store:
             records = ledger.query(store, filters)
     if fmt is LedgerFormat.jsonl:
@@ -775,7 +815,8 @@ def totals(
     by: Annotated[TotalsBy, typer.Option("--by", help="what to group by (group: EU members, EUROPE, NATO, G7)")]
     = TotalsBy.donor,
     status: StatusOption = None, since: SinceOption = None, until: UntilOption = None,
-    actor: ActorOption = None, recipient: RecipientOption = None,
+    actor: ActorOption = None, recipient: RecipientOption = None, category: CategoryOption = None,
+    search: SearchOption = None,
     type: Annotated[list[str] | None, typer.Option(
         "--type", help="only ledger events of this current type, e.g. AID (repeat for several)")] = None,
     currency: Annotated[Currency, typer.Option("--currency", help="EUR or USD, converted at each event's date")]
@@ -791,7 +832,7 @@ def totals(
     from . import ledger
 
     with handled():
-        filters = ledger_filter(None, actor, recipient, status, since, until)
+        filters = ledger_filter(None, actor, recipient, status, since, until, category=category, search=search)
         with ledger_store(db) as store:
             result = ledger.totals(store, by=by.value, filters=filters, currency=currency.value, types=type,
                                    family=None if every_family else "aid")

@@ -3,16 +3,16 @@
 Library API (the CLI, the HTML report and the web dashboard all call these):
 
 - ``update(store)`` / ``rebuild(store)``: merge queued documents' events / everything
-- ``query(store, LedgerFilter(...))``: ledger records; ``get(store, id)``; ``explain(store, id)``
+- ``query(store, LedgerFilter(...))``: ledger records (``count`` them); ``get(store, id)``; ``explain(store, id)``
 - ``totals(store, by="donor", filters=LedgerFilter(...), currency="EUR")``: sums of ledger events
 
 The merge model (stages, progressions, keys) is described in docs/LEDGER.md.
 """
 
-from .api import Explanation, LedgerFilter, explain, get, query, with_copies
+from .api import Explanation, LedgerFilter, count, explain, get, query, with_copies
 from .build import LedgerUpdate, rebuild, update
 from .groups import DonorGroup, donor_groups
 from .totals import BY, CURRENCIES, Total, Totals, totals
 
 __all__ = ["BY", "CURRENCIES", "DonorGroup", "Explanation", "LedgerFilter", "LedgerUpdate", "Total", "Totals",
-           "donor_groups", "explain", "get", "query", "rebuild", "totals", "update", "with_copies"]
+           "count", "donor_groups", "explain", "get", "query", "rebuild", "totals", "update", "with_copies"]

@@ -20,7 +20,9 @@ class LedgerFilter:
 
     ``type`` matches any stage of an event (a halt later resumed is still a SANCTION);
     ``status`` matches the current status; ``since``/``until`` the event's date; ``family``
-    the merge family ("aid": aid given, pledged, halted or resumed; see docs/LEDGER.md).
+    the merge family ("aid": aid given, pledged, halted or resumed; see docs/LEDGER.md);
+    ``category`` the item category totals group it under ("air defence", "mixed", ...);
+    ``q`` a full-text query one of its reports' articles matches (see ``Store.search``).
     """
 
     type: str | None = None
@@ -30,6 +32,8 @@ class LedgerFilter:
     since: str | None = None
     until: str | None = None
     family: str | None = None
+    category: str | None = None
+    q: str | None = None
 
     def store_args(self) -> dict[str, Any]:
         """Keyword arguments for ``Store.ledger.records``/``facts`` (statuses checked here)."""
@@ -54,11 +58,19 @@ class Explanation:
 
 
 def query(store: Store, filters: LedgerFilter | None = None, limit: int | None = None,
-          newest_first: bool = False) -> list[dict[str, Any]]:
-    """Ledger records matching ``filters``, by date, each with its near-duplicate copies."""
+          newest_first: bool = False, offset: int = 0, order: str | None = None) -> list[dict[str, Any]]:
+    """Ledger records matching ``filters``, each with its near-duplicate copies: by date, or in
+    ``order`` (a key of ``Store.ledger.ORDERS``, "-" first for descending); ``limit`` records from
+    ``offset`` on (the database pages: only those are read)."""
     filters = filters or LedgerFilter()
-    records = store.ledger.records(**filters.store_args(), limit=limit, newest_first=newest_first)
+    records = store.ledger.records(**filters.store_args(), limit=limit, offset=offset, newest_first=newest_first,
+                                   order=order)
     return with_copies(store, records)
+
+
+def count(store: Store, filters: LedgerFilter | None = None) -> int:
+    """How many ledger events match ``filters``."""
+    return store.ledger.count(**(filters or LedgerFilter()).store_args())
 
 
 def get(store: Store, ref: str) -> dict[str, Any]:

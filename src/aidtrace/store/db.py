@@ -335,15 +335,25 @@ class Store:
             row = conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
         return _row_document(row) if row else None
 
-    def documents(self, include_duplicates: bool = True, include_superseded: bool = True) -> list[Document]:
-        """Stored documents in the order they were ingested."""
+    def documents(self, include_duplicates: bool = True, include_superseded: bool = True,
+                  limit: int | None = None, offset: int = 0) -> list[Document]:
+        """Stored documents in the order they were ingested (``limit`` of them from ``offset`` on)."""
         query = select(t.documents).order_by(t.documents.c.ingested_at, t.documents.c.id)
-        if not include_duplicates:
-            query = query.where(t.documents.c.duplicate_of.is_(None))
-        if not include_superseded:
-            query = query.where(t.documents.c.superseded_by.is_(None))
+        query = query.where(*self._document_filters(include_duplicates, include_superseded))
         with self._read() as conn:
-            return [_row_document(r) for r in conn.execute(query)]
+            return [_row_document(r) for r in conn.execute(query.limit(limit).offset(offset or None))]
+
+    def count_documents(self, include_duplicates: bool = True, include_superseded: bool = True) -> int:
+        """How many documents ``documents`` would return with no limit."""
+        where = self._document_filters(include_duplicates, include_superseded)
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.documents).where(*where)).scalar_one())
+
+    @staticmethod
+    def _document_filters(include_duplicates: bool, include_superseded: bool) -> list[Any]:
+        d = t.documents.c
+        return ([] if include_duplicates else [d.duplicate_of.is_(None)]) + \
+            ([] if include_superseded else [d.superseded_by.is_(None)])
 
     @staticmethod
     def _pending() -> Any:
@@ -570,41 +580,47 @@ class Store:
     def events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                since: str | None = None, until: str | None = None,
                include_superseded: bool = False, limit: int | None = None,
-               document_id: str | None = None) -> list[dict[str, Any]]:
+               document_id: str | None = None, status: str | None = None, category: str | None = None,
+               q: str | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Event records (CONTRACT.md) matching all given filters, by date then document order.
 
         Args:
             type: PLOVER type, e.g. AID. actor, recipient: a country or org code, e.g. USA, EU.
             since, until: ISO dates (YYYY-MM-DD); events whose dates overlap the interval.
             include_superseded: also events of replaced document versions.
-            limit: only the first this many (None: all).
+            limit: only the first this many (None: all), after skipping ``offset``.
             document_id: only the events of this document.
+            status: aid status (pledged, delivered, ...). category: the item category of the
+                event's ledger event. q: a full-text query its document must match (``search``).
         """
         e, d = t.events.c, t.documents.c
         order = (e.date_start.is_(None), e.date_start, d.ingested_at, e.document_id, e.seq)
-        where = self._event_filters(type, actor, recipient, since, until, include_superseded)
+        where = self._event_filters(type, actor, recipient, since, until, include_superseded, status, category, q)
         if document_id is not None:
             where.append(e.document_id == document_id)
         with self._read() as conn:
-            if limit is None:
+            if limit is None and not offset:
                 query = select(e.record).join(t.documents, d.id == e.document_id).where(*where).order_by(*order)
                 return list(self._with_report_counts(r.record for r in conn.execute(query)))
-            # Sort the keys alone and read the records of the first ``limit`` only.
+            # Sort the keys alone and read the records of one page only.
             ids = [r.id for r in conn.execute(select(e.id).join(t.documents, d.id == e.document_id)
-                                              .where(*where).order_by(*order).limit(limit))]
+                                              .where(*where).order_by(*order).limit(limit).offset(offset or None))]
             found = {r.id: r.record for r in conn.execute(select(e.id, e.record).where(e.id.in_(ids)))}
         return list(self._with_report_counts((found[i] for i in ids), ids))
 
     def count_events(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
-                     since: str | None = None, until: str | None = None, include_superseded: bool = False) -> int:
+                     since: str | None = None, until: str | None = None, include_superseded: bool = False,
+                     status: str | None = None, category: str | None = None, q: str | None = None) -> int:
         """How many events ``events`` would return with the same filters and no limit."""
-        where = self._event_filters(type, actor, recipient, since, until, include_superseded)
+        where = self._event_filters(type, actor, recipient, since, until, include_superseded, status, category, q)
         with self._read() as conn:
             return int(conn.execute(select(func.count()).select_from(t.events).where(*where)).scalar_one())
 
-    @staticmethod
-    def _event_filters(type: str | None, actor: str | None, recipient: str | None, since: str | None,
-                       until: str | None, include_superseded: bool) -> list[Any]:
+    def _event_filters(self, type: str | None, actor: str | None, recipient: str | None, since: str | None,
+                       until: str | None, include_superseded: bool, status: str | None = None,
+                       category: str | None = None, q: str | None = None) -> list[Any]:
+        from .search import matching_ids
+
         e = t.events.c
         where: list[Any] = [] if include_superseded else [e.superseded.is_(False)]
         if type:
@@ -617,7 +633,25 @@ class Store:
             where.append(func.coalesce(e.date_end, e.date_start) >= _iso_date(since, "since"))
         if until:
             where.append(e.date_start <= _iso_date(until, "until"))
+        if status:
+            where.append(e.status == _status(status))
+        if category:
+            m, le = t.ledger_members.c, t.ledger_events.c
+            where.append(e.id.in_(select(m.event_id).join(t.ledger_events, le.id == m.ledger_id)
+                                  .where(le.category == _category(category))))
+        if q:
+            where.append(e.document_id.in_(matching_ids(self, q)))
         return where
+
+    def search(self, q: str, limit: int = 20, offset: int = 0) -> tuple[int, list[Any]]:
+        """Full-text search of current documents: (how many match, one page of ``search.Hit``).
+
+        Raises:
+            UsageError: the query has no word to look for or is too long.
+        """
+        from .search import search
+
+        return search(self, q, limit, offset)
 
     def _with_report_counts(self, records: Iterable[dict[str, Any]],
                             event_ids: list[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -810,6 +844,25 @@ def _plover_type(value: str) -> str:
     if value.upper() not in PLOVER_TYPES:
         raise UsageError(f"event type {value!r} is not a PLOVER type — use one of {', '.join(PLOVER_TYPES)}")
     return value.upper()
+
+
+_CATEGORY = re.compile(r"^[a-z][a-z0-9 /_-]{0,63}$")
+
+
+def _category(value: str) -> str:
+    value = " ".join(value.lower().replace("_", " ").split())
+    if not _CATEGORY.match(value):
+        raise UsageError(f"category {value[:40]!r} is not a category name — use one like 'air defence', "
+                         "'artillery', 'mixed' or 'unspecified' (see `aidtrace totals --by category`)")
+    return value
+
+
+def _status(value: str) -> str:
+    from ..model import STATUSES
+
+    if value not in STATUSES:
+        raise UsageError(f"status {value[:40]!r} is not a status — use one of {', '.join(STATUSES)}")
+    return value
 
 
 def _iso_date(value: str, what: str) -> str:

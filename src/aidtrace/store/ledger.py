@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 CHUNK = 500  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 
+_le = t.ledger_events.c
+# The sort keys of ledger lists (the dashboard's table columns): a column each.
+ORDERS = {"date": _le.date_start, "type": _le.type, "donor": _le.actor_codes, "recipient": _le.recipient_codes,
+          "status": _le.status, "value": func.coalesce(_le.value_eur, -1.0), "reports": _le.reports,
+          "category": _le.category}
+
 
 def _chunks(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     batch: list[Any] = []
@@ -142,8 +148,10 @@ class LedgerTables:
     # ------------------------------------------------------------------ queries
 
     def _filtered(self, columns: Sequence[Any], type: str | None, actor: str | None, recipient: str | None,
-                  statuses: Sequence[str], since: str | None, until: str | None, family: str | None) -> Any:
-        from .db import _code, _iso_date, _plover_type
+                  statuses: Sequence[str], since: str | None, until: str | None, family: str | None,
+                  category: str | None = None, q: str | None = None) -> Any:
+        from .db import _category, _code, _iso_date, _plover_type
+        from .search import matching_ids
 
         le = t.ledger_events.c
         query = select(*columns)
@@ -161,33 +169,95 @@ class LedgerTables:
             query = query.where(func.coalesce(le.date_end, le.date_start) >= _iso_date(since, "since"))
         if until:
             query = query.where(le.date_start <= _iso_date(until, "until"))
+        if category:
+            query = query.where(le.category == _category(category))
+        if q:  # reported by a document matching the full-text query
+            m = t.ledger_members.c
+            query = query.where(le.id.in_(select(m.ledger_id).where(
+                m.document_id.in_(matching_ids(self.store, q)))))
         return query
 
     def records(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                 statuses: Sequence[str] = (), since: str | None = None, until: str | None = None,
-                family: str | None = None, limit: int | None = None,
-                newest_first: bool = False) -> list[dict[str, Any]]:
-        """Ledger records matching all filters, by date (undated last) then id."""
+                family: str | None = None, category: str | None = None, q: str | None = None,
+                limit: int | None = None, offset: int = 0, newest_first: bool = False,
+                order: str | None = None) -> list[dict[str, Any]]:
+        """Ledger records matching all filters, in ``order`` (one of ``ORDERS``, "-" first for
+        descending; default: by date, undated last, then id), ``offset`` rows skipped.
+
+        The database sorts and pages: only the records of the page are read.
+        """
         le = t.ledger_events.c
-        order = [le.date_start.is_(None), le.date_start.desc() if newest_first else le.date_start, le.id]
-        query = self._filtered([le.record], type, actor, recipient, statuses, since, until,
-                               family).order_by(*order)
+        keys = self._order(order, newest_first)
+        ids_query = self._filtered([le.id], type, actor, recipient, statuses, since, until, family, category,
+                                   q).order_by(*keys).limit(limit).offset(offset or None)
         with self.store._read() as conn:
-            return [r.record for r in conn.execute(query.limit(limit))]
+            if limit is None and not offset:
+                query = self._filtered([le.record], type, actor, recipient, statuses, since, until, family,
+                                       category, q).order_by(*keys)
+                return [r.record for r in conn.execute(query)]
+            ids = list(conn.execute(ids_query).scalars())
+            found: dict[str, Any] = {}
+            for chunk in _chunks(ids):
+                found.update((r.id, r.record) for r in conn.execute(select(le.id, le.record).where(le.id.in_(chunk))))
+        return [found[i] for i in ids]
+
+    def count(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
+              statuses: Sequence[str] = (), since: str | None = None, until: str | None = None,
+              family: str | None = None, category: str | None = None, q: str | None = None) -> int:
+        """How many ledger events ``records`` would return with the same filters and no limit."""
+        le = t.ledger_events.c
+        query = self._filtered([func.count(le.id)], type, actor, recipient, statuses, since, until, family,
+                               category, q)
+        with self.store._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    @staticmethod
+    def _order(order: str | None, newest_first: bool = False) -> list[Any]:
+        """ORDER BY terms of an ``ORDERS`` key ("-key": descending); ties by date, then id."""
+        from ..errors import UsageError
+
+        le = t.ledger_events.c
+        by_date = [le.date_start.is_(None), le.date_start.desc() if newest_first else le.date_start]
+        if not order or order.lstrip("-") == "date":
+            if order and order.startswith("-"):
+                by_date = [le.date_start.is_(None), le.date_start.desc()]
+            return [*by_date, le.id]
+        key = order.lstrip("-")
+        if key not in ORDERS:
+            raise UsageError(f"cannot sort by {key[:40]!r} — sort by one of {', '.join(ORDERS)}")
+        column = ORDERS[key]
+        term = column.desc() if order.startswith("-") else column.asc()
+        return [term, *by_date, le.id]
 
     def facts(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
               statuses: Sequence[str] = (), since: str | None = None, until: str | None = None,
-              family: str | None = None, types: Sequence[str] = ()) -> list[dict[str, Any]]:
+              family: str | None = None, types: Sequence[str] = (), category: str | None = None,
+              q: str | None = None) -> list[dict[str, Any]]:
         """The columns totals need (no JSON), one dict per ledger event matching the filters."""
         le = t.ledger_events.c
         columns = [le.id, le.family, le.type, le.status, le.date_start, le.date_end, le.date_precision,
                    le.actor_codes, le.recipient_codes, le.category, le.value_eur, le.value_usd, le.stated,
                    le.reports]
-        query = self._filtered(columns, type, actor, recipient, statuses, since, until, family)
+        query = self._filtered(columns, type, actor, recipient, statuses, since, until, family, category, q)
         if types:
             query = query.where(le.type.in_(list(types)))
         with self.store._read() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(le.id))]
+
+    def categories(self) -> list[str]:
+        """The item categories ledger events are grouped under, alphabetically."""
+        le = t.ledger_events.c
+        with self.store._read() as conn:
+            return sorted(conn.execute(select(le.category).distinct()).scalars())
+
+    def party_codes(self) -> Iterator[tuple[str, list[str]]]:
+        """("actor" or "recipient", the codes) of every ledger event's parties."""
+        le = t.ledger_events.c
+        with self.store._read() as conn:
+            for row in conn.execute(select(le.actor_codes, le.recipient_codes)):
+                yield "actor", row.actor_codes.split()
+                yield "recipient", row.recipient_codes.split()
 
     def record(self, ledger_id: str) -> dict[str, Any] | None:
         """One ledger record by id."""

@@ -276,5 +276,11 @@ ledger_queue = Table(
     Column("document_id", ID, nullable=False),
 )
 
+# Full-text search (migration 0006): SQLite's FTS5 table and its shadow tables, PostgreSQL's
+# expression index. Neither is a Core table (no portable type describes them); schema
+# comparisons skip these names.
+SEARCH_OBJECTS = ("document_search", "document_search_data", "document_search_idx", "document_search_content",
+                  "document_search_docsize", "document_search_config", "ix_documents_search")
+
 TABLES = ("runs", "documents", "rejections", "mentions", "events", "claims", "feeds", "watched_files",
           "ledger_events", "ledger_members", "ledger_keys", "ledger_queue")

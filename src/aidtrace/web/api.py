@@ -93,16 +93,24 @@ def _next(offset: int) -> str:
 
 
 def page(items: list[dict[str, Any]], cursor: str | None, limit: int) -> dict[str, Any]:
-    """One page of ``items`` from the cursor on, with the cursor of the next page (or null)."""
+    """One page of ``items`` (all of a short list) from the cursor on, with the next page's cursor."""
     start = _cursor(cursor)
-    chunk = items[start:start + limit]
-    more = start + limit < len(items)
-    return {"items": chunk, "total": len(items), "next": _next(start + limit) if more else None}
+    return paged(items[start:start + limit], len(items), start, limit)
+
+
+def paged(items: list[dict[str, Any]], total: int, start: int, limit: int) -> dict[str, Any]:
+    """A page the database cut: its items, the total count, and the next page's cursor (or null)."""
+    return {"items": items, "total": total, "next": _next(start + limit) if start + limit < total else None}
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="rows per page")]
 Cursor = Annotated[str | None, Query(description="the 'next' value of the previous page")]
 Statuses = Annotated[list[str] | None, Query(description="current status (repeat for several)")]
+Category = Annotated[str | None, Query(description="item category, e.g. 'air defence', 'mixed', 'unspecified'")]
+Text = Annotated[str | None, Query(description="full-text query its articles match, e.g. Patriot or "
+                                               "\"air defence\" -Germany")]
+Sort = Annotated[str | None, Query(description="date, type, donor, recipient, status, value, reports or "
+                                               "category; '-' first for descending")]
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
 
@@ -114,14 +122,18 @@ def health() -> dict[str, str]:
 
 @router.get("/ledger", summary="Ledger events (one per real-world pledge, delivery, halt or deal)")
 def ledger_list(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
-                status: Statuses = None, since: str | None = None, until: str | None = None,
+                status: Statuses = None, category: Category = None, since: str | None = None,
+                until: str | None = None, q: Text = None, family: str | None = None, sort: Sort = None,
                 limit: Limit = PAGE, cursor: Cursor = None) -> dict[str, Any]:
     from .. import ledger
 
     filters = ledger.LedgerFilter(type=type, actor=actor, recipient=recipient, status=tuple(status or ()),
-                                  since=since, until=until)
+                                  since=since, until=until, family=family, category=category, q=q)
+    start = _cursor(cursor)
     with reading(settings_of(request)) as store:
-        return page(ledger.query(store, filters), cursor, limit)
+        total = ledger.count(store, filters)
+        items = ledger.query(store, filters, limit=limit, offset=start, order=sort) if start < total else []
+    return paged(items, total, start, limit)
 
 
 @router.get("/ledger/{ledger_id}", summary="One ledger event with every report, its sentence and why it was merged")
@@ -134,18 +146,33 @@ def ledger_one(request: Request, ledger_id: str) -> dict[str, Any]:
 
 @router.get("/events", summary="Per-report events (CONTRACT.md records)")
 def events(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
-           since: str | None = None, until: str | None = None, limit: Limit = PAGE,
-           cursor: Cursor = None) -> dict[str, Any]:
+           status: str | None = None, category: Category = None, since: str | None = None,
+           until: str | None = None, q: Text = None, limit: Limit = PAGE, cursor: Cursor = None) -> dict[str, Any]:
+    start = _cursor(cursor)
+    filters: dict[str, Any] = {"type": type, "actor": actor, "recipient": recipient, "status": status,
+                               "category": category, "since": since, "until": until, "q": q}
     with reading(settings_of(request)) as store:
-        found = store.events(type=type, actor=actor, recipient=recipient, since=since, until=until)
-    return page(found, cursor, limit)
+        total = store.count_events(**filters)
+        items = store.events(**filters, limit=limit, offset=start) if start < total else []
+    return paged(items, total, start, limit)
 
 
 @router.get("/documents", summary="Stored documents (metadata and cleaned text)")
 def documents(request: Request, limit: Limit = PAGE, cursor: Cursor = None) -> dict[str, Any]:
+    start = _cursor(cursor)
     with reading(settings_of(request)) as store:
-        found = [pipeline.document_record(d) for d in store.documents()]
-    return page(found, cursor, limit)
+        total = store.count_documents()
+        items = [pipeline.document_record(d) for d in store.documents(limit=limit, offset=start)]
+    return paged(items, total, start, limit)
+
+
+@router.get("/search", summary="Full-text search of the articles (words, \"phrases\", OR, -word), best first")
+def search(request: Request, q: Annotated[str, Query(description="e.g. Patriot, \"air defence\" OR IRIS-T")],
+           limit: Limit = 20, cursor: Cursor = None) -> dict[str, Any]:
+    start = _cursor(cursor)
+    with reading(settings_of(request)) as store:
+        total, hits = store.search(q, limit=limit, offset=start)
+    return {**paged([h.to_record() for h in hits], total, start, limit), "q": q}
 
 
 @router.get("/documents/{doc_id}", summary="One document with its events and claims")
@@ -169,13 +196,13 @@ def claims(request: Request, limit: Limit = PAGE, cursor: Cursor = None) -> dict
 
 @router.get("/totals", summary="Sums of ledger events, grouped (the figures of `aidtrace totals`)")
 def totals(request: Request, by: str = "donor", currency: str = "EUR", actor: str | None = None,
-           recipient: str | None = None, status: Statuses = None, since: str | None = None,
-           until: str | None = None, type: Annotated[list[str] | None, Query()] = None,
-           all_events: bool = False) -> dict[str, Any]:
+           recipient: str | None = None, status: Statuses = None, category: Category = None,
+           since: str | None = None, until: str | None = None, q: Text = None,
+           type: Annotated[list[str] | None, Query()] = None, all_events: bool = False) -> dict[str, Any]:
     from .. import ledger
 
     filters = ledger.LedgerFilter(actor=actor, recipient=recipient, status=tuple(status or ()), since=since,
-                                  until=until)
+                                  until=until, category=category, q=q)
     with reading(settings_of(request)) as store:
         result = ledger.totals(store, by=by, filters=filters, currency=currency, types=type,
                                family=None if all_events else "aid")
@@ -185,39 +212,68 @@ def totals(request: Request, by: str = "donor", currency: str = "EUR", actor: st
 
 @router.get("/actors", summary="Countries and organisations in the ledger, as actor and as recipient")
 def actors(request: Request) -> dict[str, Any]:
-    from .. import ledger
-
     counts: dict[str, dict[str, int]] = {}
     with reading(settings_of(request)) as store:
-        for rec in ledger.query(store):
-            for role in ("actor", "recipient"):
-                for entity in rec.get(role) or []:
-                    code = entity.get("country") or entity.get("org")
-                    if code:
-                        counts.setdefault(code, {"as_actor": 0, "as_recipient": 0})[f"as_{role}"] += 1
+        for role, codes in store.ledger.party_codes():
+            for code in codes:
+                counts.setdefault(code, {"as_actor": 0, "as_recipient": 0})[f"as_{role}"] += 1
     items = [{"code": code, **n} for code, n in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))]
     return {"items": items, "total": len(items)}
 
 
 @router.post("/documents", status_code=201, dependencies=[Depends(require_write)],
-             summary="Ingest one article (a JSON record in the ingest format); needs the bearer token")
+             summary="Ingest one article: a JSON record in the ingest format, or a file upload (multipart field "
+                     "'file': .html, .txt, .json, .jsonl, .csv, ...); needs the bearer token")
 async def post_document(request: Request) -> dict[str, Any]:
     body = await request.body()
     if len(body) > MAX_BODY:
         raise ApiError(413, f"the body is larger than {MAX_BODY:,} bytes — send one article per request")
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        name, data = await _upload(request)
+    else:
+        name, data = "posted.jsonl", _json_record(body)
+    settings = settings_of(request)
+    with tempfile.TemporaryDirectory(prefix="aidtrace-post-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        summary = pipeline.ingest([str(path)], Settings.load(db=settings.db, jobs=1))
+    if summary.rejected or not summary.counts().get("read"):
+        message = summary.rejections[0].message() if summary.rejections else "the upload holds no article"
+        raise ApiError(422, message.replace(str(path), "body" if name == "posted.jsonl" else "file"))
+    return {"counts": summary.counts(), "documents": summary.document_ids}
+
+
+def _json_record(body: bytes) -> bytes:
+    """The body as one JSONL line, after checking it is one JSON object."""
     try:
         record = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise ApiError(400, f"the body is not a JSON object ({err}) — send e.g. "
-                            '{"id": "a1", "text": "...", "published": "2025-07-02"}') from err
+                            '{"id": "a1", "text": "...", "published": "2025-07-02"}, or upload a file as '
+                            "multipart field 'file'") from err
     if not isinstance(record, dict):
         raise ApiError(400, 'the body must be one JSON object, e.g. {"id": "a1", "text": "..."}')
-    settings = settings_of(request)
-    with tempfile.TemporaryDirectory(prefix="aidtrace-post-") as tmp:
-        path = Path(tmp) / "posted.jsonl"
-        path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
-        summary = pipeline.ingest([str(path)], Settings.load(db=settings.db, jobs=1))
-    if summary.rejected:
-        message = summary.rejections[0].message() if summary.rejections else "the record was rejected"
-        raise ApiError(422, message.replace(str(path), "body"))
-    return {"counts": summary.counts(), "documents": summary.document_ids}
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+async def _upload(request: Request) -> tuple[str, bytes]:
+    """(a safe file name with the upload's extension, its bytes) of the multipart field 'file'.
+
+    The name is never the client's: only its extension is kept, and only one the readers know.
+    """
+    from starlette.datastructures import UploadFile
+
+    from ..ingest.readers import EXTENSIONS
+
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise ApiError(400, "the form has no file — send the article as multipart field 'file', e.g. "
+                            "curl -F file=@article.html")
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ApiError(415, f"cannot read a {suffix or 'nameless'} file — upload one of "
+                            f"{', '.join(sorted(EXTENSIONS))}")
+    data = await upload.read(MAX_BODY + 1)
+    await form.close()
+    return f"upload{suffix}", data

@@ -18,15 +18,20 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import exports, pipeline
-from ..errors import NotFoundError
+from ..errors import NotFoundError, UsageError
 from ..model import STATUSES
+from ..terminal import plain
 from .api import reading, require_read, settings_of
 
 PAGE_ROWS = 50
+SEARCH_ROWS = 20
+ACTOR_ROWS = 100  # the newest ledger events an actor page lists in each role (the ledger page has all)
 # The files /static serves: a fixed list read from the package, never a path from the request.
 STATIC = {"charts.js": "application/javascript", "site.css": "text/css"}
 COLUMNS = (("date", "date"), ("type", "event"), ("donor", "donor"), ("recipient", "recipient"),
            ("status", "status"), ("value", "value EUR"), ("reports", "reports"), ("items", "items"))
+# The columns the table sorts by (in the database: see ``Store.ledger.ORDERS``).
+SORTABLE = ("date", "type", "donor", "recipient", "status", "value", "reports")
 
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
 _env = Environment(loader=PackageLoader("aidtrace.web", "templates"), autoescape=select_autoescape(default=True))
@@ -66,12 +71,12 @@ def overview(request: Request) -> HTMLResponse:
 
 
 def _filters(type: str | None, actor: str | None, recipient: str | None, status: str | None, since: str | None,
-             until: str | None, family: str | None) -> Any:
+             until: str | None, family: str | None, category: str | None = None, q: str | None = None) -> Any:
     from ..ledger import LedgerFilter
 
     return LedgerFilter(type=type or None, actor=actor or None, recipient=recipient or None,
                         status=(status,) if status else (), since=since or None, until=until or None,
-                        family=family or None)
+                        family=family or None, category=category or None, q=q or None)
 
 
 def _row(rec: dict[str, Any]) -> dict[str, Any]:
@@ -84,59 +89,97 @@ def _row(rec: dict[str, Any]) -> dict[str, Any]:
         "donors": _parties(rec.get("actor")), "recipients": _parties(rec.get("recipient")) or "—",
         "status": rec.get("status") or "—",
         "value": f"{value['eur']:,.0f}" if isinstance(value.get("eur"), int | float) else "",
-        "value_eur": value.get("eur") if isinstance(value.get("eur"), int | float) else -1.0,
         "reports": rec.get("reports") or 0,
         "systems": ", ".join(i.get("canonical") or i.get("text") or "" for i in rec.get("items") or []),
     }
 
 
-_SORT_KEYS = {"date": lambda r: r["date"] or "", "type": lambda r: r["kind"], "donor": lambda r: r["donors"],
-              "recipient": lambda r: r["recipients"], "status": lambda r: r["status"],
-              "value": lambda r: r["value_eur"], "reports": lambda r: r["reports"],
-              "items": lambda r: r["systems"]}
-
-
-def _view(request: Request, filters: Any, sort: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """The ledger records of the table's view with their table rows, in the view's order: what the
-    page shows and its CSV holds."""
-    from .. import ledger
-
-    with reading(settings_of(request)) as store:
-        pairs = [(rec, _row(rec)) for rec in ledger.query(store, filters)]
-    key = sort.lstrip("-")
-    if key in _SORT_KEYS:
-        pairs.sort(key=lambda pair: _SORT_KEYS[key](pair[1]), reverse=sort.startswith("-"))
-    return pairs
+def _sort_key(sort: str) -> str:
+    """The sort of the table: a sortable column's key, "-" first for descending (else by date)."""
+    return sort if sort.lstrip("-") in SORTABLE else "date"
 
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                 status: str | None = None, since: str | None = None, until: str | None = None,
-                family: str | None = None, sort: str = "date",
-                page: int = Query(1, ge=1)) -> HTMLResponse:
-    rows = [row for _, row in _view(request, _filters(type, actor, recipient, status, since, until, family), sort)]
-    q = {k: v for k, v in {"type": type, "actor": actor, "recipient": recipient, "status": status, "since": since,
-                           "until": until, "family": family}.items() if v}
+                family: str | None = None, category: str | None = None, q: str | None = None, sort: str = "date",
+                page: int = Query(1, ge=1, le=1_000_000)) -> HTMLResponse:
+    from .. import ledger
+
+    sort = _sort_key(sort)
+    filters = _filters(type, actor, recipient, status, since, until, family, category, q)
     start = (page - 1) * PAGE_ROWS
-    shown = rows[start:start + PAGE_ROWS]
-    sort_links = {k: urlencode({**q, "sort": ("-" + k) if sort == k else k}) for k, _ in COLUMNS}
-    return render("ledger.html", title="Ledger", q=q, statuses=STATUSES, rows=shown, total=len(rows),
-                  columns=COLUMNS, sort=sort, sort_links=sort_links, query_string=urlencode({**q, "sort": sort}),
-                  first=start + 1 if shown else 0, last=start + len(shown),
-                  prev_link=urlencode({**q, "sort": sort, "page": page - 1}) if page > 1 else None,
-                  next_link=urlencode({**q, "sort": sort, "page": page + 1}) if start + PAGE_ROWS < len(rows) else None)
+    with reading(settings_of(request)) as store:
+        total = ledger.count(store, filters)
+        rows = [_row(r) for r in ledger.query(store, filters, limit=PAGE_ROWS, offset=start, order=sort)] \
+            if start < total else []
+        categories = store.ledger.categories()
+    shown = {k: v for k, v in {"type": type, "actor": actor, "recipient": recipient, "status": status,
+                               "category": category, "since": since, "until": until, "q": q,
+                               "family": family}.items() if v}
+    sort_links = {k: urlencode({**shown, "sort": ("-" + k) if sort == k else k}) for k in SORTABLE}
+    return render("ledger.html", title="Ledger", q=shown, statuses=STATUSES, categories=categories, rows=rows,
+                  total=total, columns=COLUMNS, sort=sort, sort_links=sort_links,
+                  query_string=urlencode({**shown, "sort": sort}),
+                  first=start + 1 if rows else 0, last=start + len(rows),
+                  prev_link=urlencode({**shown, "sort": sort, "page": page - 1}) if page > 1 else None,
+                  next_link=urlencode({**shown, "sort": sort, "page": page + 1}) if start + PAGE_ROWS < total else None)
 
 
 @router.get("/api/ledger.csv")
 def ledger_csv(request: Request, type: str | None = None, actor: str | None = None, recipient: str | None = None,
                status: str | None = None, since: str | None = None, until: str | None = None,
-               family: str | None = None, sort: str = "date") -> Response:
+               family: str | None = None, category: str | None = None, q: str | None = None,
+               sort: str = "date") -> Response:
     """The ledger table's current view as CSV (cells neutralised against spreadsheet formulas)."""
-    records = [rec for rec, _ in _view(request, _filters(type, actor, recipient, status, since, until, family), sort)]
+    from .. import ledger
+
+    filters = _filters(type, actor, recipient, status, since, until, family, category, q)
+    with reading(settings_of(request)) as store:
+        records = ledger.query(store, filters, order=_sort_key(sort))
     out = io.StringIO()
     exports.write_csv([exports.flat_ledger(r) for r in records], out, exports.LEDGER_FIELDS)
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="aidtrace-ledger.csv"'})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = "", page: int = Query(1, ge=1, le=100_000)) -> HTMLResponse:
+    """Articles matching a full-text query, best first, each with its matched words marked and
+    the ledger events it reports."""
+    from .. import ledger
+
+    start = (page - 1) * SEARCH_ROWS
+    total, hits, error = 0, [], None
+    if q.strip():
+        with reading(settings_of(request)) as store:
+            try:
+                total, found = store.search(q, limit=SEARCH_ROWS, offset=start)
+            except UsageError as err:
+                error = plain(err)
+                found = []
+            for hit in found:
+                hits.append({"hit": hit, "parts": _marked(hit.snippet, hit.marks)})
+            events = ledger.count(store, ledger.LedgerFilter(q=q)) if total else 0
+    else:
+        events = 0
+    return render("search.html", title="Search", query=q, hits=hits, total=total, events=events, error=error,
+                  ledger_link=urlencode({"q": q}), first=start + 1 if hits else 0, last=start + len(hits),
+                  prev_link=urlencode({"q": q, "page": page - 1}) if page > 1 else None,
+                  next_link=urlencode({"q": q, "page": page + 1}) if start + SEARCH_ROWS < total else None)
+
+
+def _marked(snippet: str, marks: list[tuple[int, int]]) -> list[dict[str, str]]:
+    """A snippet cut into plain and matched runs (escaped by the template)."""
+    parts, at = [], 0
+    for start, end in marks:
+        if start < at:
+            continue
+        parts.append({"kind": "text", "text": snippet[at:start]})
+        parts.append({"kind": "match", "text": snippet[start:end]})
+        at = end
+    parts.append({"kind": "text", "text": snippet[at:]})
+    return parts
 
 
 def _paragraph(text: str, sentence: str, start: int | None) -> tuple[str, str, str]:
@@ -253,9 +296,11 @@ def actor_page(request: Request, code: str) -> HTMLResponse:
     from ..ledger.totals import country_name
 
     code = code.strip().upper()[:40]
+    as_donor, as_receiver = ledger.LedgerFilter(actor=code), ledger.LedgerFilter(recipient=code)
     with reading(settings_of(request)) as store:
-        as_actor = [_row(r) for r in ledger.query(store, ledger.LedgerFilter(actor=code))]
-        as_recipient = [_row(r) for r in ledger.query(store, ledger.LedgerFilter(recipient=code))]
+        counts = {"actor": ledger.count(store, as_donor), "recipient": ledger.count(store, as_receiver)}
+        as_actor = [_row(r) for r in ledger.query(store, as_donor, limit=ACTOR_ROWS, newest_first=True)]
+        as_recipient = [_row(r) for r in ledger.query(store, as_receiver, limit=ACTOR_ROWS, newest_first=True)]
         given = ledger.totals(store, by="donor", filters=ledger.LedgerFilter(actor=code)).overall
         received = ledger.totals(store, by="recipient", filters=ledger.LedgerFilter(recipient=code)).overall
     if not as_actor and not as_recipient:
@@ -266,4 +311,4 @@ def actor_page(request: Request, code: str) -> HTMLResponse:
                 "events": total.events}
 
     return render("actor.html", title=country_name(code), name=country_name(code), code=code, as_actor=as_actor,
-                  as_recipient=as_recipient, given=summary(given), received=summary(received))
+                  as_recipient=as_recipient, counts=counts, given=summary(given), received=summary(received))
