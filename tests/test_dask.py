@@ -91,3 +91,22 @@ def test_engine_usage_errors_are_one_line(tmp_path: Path, args: list[str], messa
 def test_a_failing_task_is_an_engine_error(cluster: str) -> None:
     with DaskExecutor(scheduler=cluster) as executor, pytest.raises(EngineError, match="a Dask task failed"):
         list(executor.map(int, ["not a number"]))
+
+
+def _worker_settings() -> dict[str, Any]:
+    import os
+
+    import dask
+
+    return {"profile": dask.config.get("distributed.worker.profile.enabled"),
+            "gil": dask.config.get("distributed.admin.system-monitor.gil.enabled"),
+            "trim": os.environ.get("MALLOC_TRIM_THRESHOLD_"), "blas": os.environ.get("OPENBLAS_NUM_THREADS")}
+
+
+def test_the_local_cluster_workers_run_without_dask_overheads_spacy_does_not_need(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # as in a fresh `aidtrace ingest` (another cluster of this test process exports Dask's default)
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with DaskExecutor(workers=1) as executor:
+        seen = list(executor.client.run(_worker_settings).values())
+    assert seen == [{"profile": False, "gil": False, "trim": None, "blas": "1"}]

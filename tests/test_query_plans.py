@@ -201,3 +201,51 @@ def test_ingest_store_operations_do_not_grow_with_the_store(tmp_path: Path) -> N
     # A B-tree one level deeper costs a little more; a scan would cost ten times more.
     grown = {op: (costs[0][op], costs[1][op]) for op in costs[0] if costs[1][op] > 1.5 * costs[0][op] + 20}
     assert grown == {}
+
+
+def test_ledger_filters_sorts_and_totals_read_the_covering_index_not_the_rows(tmp_path: Path) -> None:
+    """The dashboard's queries (issue 10) never read ledger rows, a few kilobytes each, to filter,
+    count, sort or sum: only the covering index, then the records of the page by id."""
+    from sqlalchemy import func
+
+    from aidtrace.store import schema as t
+
+    le = t.ledger_events.c
+    with Store.open(str(tmp_path / "plans.db")) as store, store.engine.connect() as conn:
+        filters = [({"actor": "DEU", "statuses": ("delivered",)}, None), ({"recipient": "UKR", "since": "2024-01-01",
+                   "until": "2024-06-30"}, "-value"), ({"category": "air defence", "family": "aid"}, "reports"), ({}, None)]
+        for args, order in filters:
+            base = {"type": None, "actor": None, "recipient": None, "statuses": (), "since": None, "until": None,
+                    "family": None, **args}
+            queries = [store.ledger._filtered([func.count(le.id)], **base),
+                       store.ledger._filtered([le.id], **base).order_by(*store.ledger._order(order)).limit(100),
+                       store.ledger._filtered([le.id, le.value_eur, le.actor_codes, le.date_precision, le.stated],
+                                              **base).order_by(le.date_start, le.id)]
+            for query in queries:
+                sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+                steps = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+                reads = [s for s in steps if "ledger_events" in s]
+                assert reads and all("COVERING INDEX" in s for s in reads), (args, order, steps)
+
+
+def test_event_filters_and_their_sort_read_indexes_not_rows(tmp_path: Path) -> None:
+    """Listing events (the API, `aidtrace events`) filters, counts and sorts through the events'
+    covering index: no event row, with its record, is read before the page is known (the sort
+    looks up each matching event's document by id for its ingest time)."""
+    from sqlalchemy import func, select
+
+    from aidtrace.store import schema as t
+
+    e, d = t.events.c, t.documents.c
+    with Store.open(str(tmp_path / "plans.db")) as store, store.engine.connect() as conn:
+        for args in ({"type": "AID", "actor": "DEU"}, {"recipient": "UKR", "since": "2024-01-01", "status": "pledged"},
+                     {"type": "SANCTION"}):
+            where = store._event_filters(args.get("type"), args.get("actor"), args.get("recipient"), args.get("since"),
+                                         None, False, args.get("status"))
+            page = (select(e.id).join(t.documents, d.id == e.document_id).where(*where)
+                    .order_by(e.date_start.is_(None), e.date_start, d.ingested_at, e.document_id, e.seq).limit(100))
+            for query in (select(func.count()).select_from(t.events).where(*where), page):
+                sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+                steps = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+                reads = [s for s in steps if s.startswith(("SCAN events", "SEARCH events"))]
+                assert reads and all("COVERING INDEX" in s for s in reads), (args, steps)

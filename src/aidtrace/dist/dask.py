@@ -28,6 +28,18 @@ R = TypeVar("R")
 # Partitions in flight per worker: enough to keep every worker busy while the parent writes.
 IN_FLIGHT_PER_WORKER = 2
 CONNECT_TIMEOUT = "20s"
+# Worker settings of the LocalCluster this engine starts (a cluster joined by address keeps its
+# own): Dask's defaults suit short numeric tasks, not long spaCy partitions on busy cores.
+# - the statistical profiler samples each worker's stack every 10 ms and keeps the samples of
+#   every task: pure overhead here;
+# - MALLOC_TRIM_THRESHOLD_=65536 makes glibc hand freed memory back to the system at once, so a
+#   parser that allocates and frees all the time keeps faulting pages in again;
+# - the GIL monitor samples every millisecond.
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
+    "distributed.admin.system-monitor.gil.enabled": False,
+}
 
 
 class DaskExecutor:
@@ -57,8 +69,12 @@ class DaskExecutor:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
             else:
-                self._cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1, threads_per_worker=1,
-                                             processes=True, dashboard_address=":0", silence_logs=40)
+                import dask
+
+                with dask.config.set(LOCAL_WORKER_CONFIG):
+                    self._cluster = LocalCluster(n_workers=self.workers or os.cpu_count() or 1,
+                                                 threads_per_worker=1, processes=True, dashboard_address=":0",
+                                                 silence_logs=40)
                 self.client = Client(self._cluster)
         except (OSError, TimeoutError) as err:
             self.close()

@@ -27,7 +27,7 @@ from ..store import Store
 from .api import LedgerFilter, query
 from .kiel import KielData
 from .rules import load_rules
-from .totals import Total, country_name, totals
+from .totals import Total, country_name, totals_many
 
 AID = "aid"
 TOP_DONORS = 15
@@ -108,14 +108,15 @@ def script_json(value: Any) -> str:
 def _context(store: Store, kiel: KielData | None, filters: LedgerFilter,
              options: ReportOptions) -> dict[str, Any]:
     aid = LedgerFilter(**{**filters.__dict__, "family": AID})
-    by_donor = totals(store, by="donor", filters=aid, family=AID)
-    by_status = totals(store, by="status", filters=aid, family=AID)
-    by_month = totals(store, by="month", filters=aid, family=AID)
-    flows = totals(store, by="flow", filters=aid, family=AID)
+    stages = _stage_statuses(load_rules())
+    figures = totals_many(store, ("donor", "status", "month", "flow"), filters=aid, family=AID,
+                          statuses=[tuple(s) for s in stages.values()])
+    by_donor, by_status, by_month, flows = (figures[by] for by in ("donor", "status", "month", "flow"))
     latest = query(store, aid, limit=options.latest, newest_first=True)
     reconciliation = _reconciliation(store, kiel, filters)
     overall = by_donor.overall
-    charts = {"donor-status": _donor_status_chart(store, aid, by_donor.rows),
+    charts = {"donor-status": _donor_status_chart(by_donor.rows, {stage: figures[tuple(statuses)]
+                                                                  for stage, statuses in stages.items()}),
               "timeline": _timeline_chart(by_month.rows), "flows": _flow_chart(flows.rows),
               "status": _status_chart(by_status.rows)}
     return {
@@ -206,15 +207,14 @@ def _layout(**extra: Any) -> dict[str, Any]:
     return base
 
 
-def _donor_status_chart(store: Store, aid: LedgerFilter, donors: list[Total]) -> dict[str, Any]:
-    """Stacked bars: each top donor's total, split by the stage of its ledger events' latest status."""
-    rules = load_rules()
+def _donor_status_chart(donors: list[Total], by_stage: dict[str, Any]) -> dict[str, Any]:
+    """Stacked bars: each top donor's total, split by the stage of its ledger events' latest status
+    (``by_stage``: the totals by donor of each stage's statuses)."""
     top = [r for r in donors if r.total > 0][:TOP_DONORS][::-1]
     keys = [r.key for r in top]
     traces = []
-    for stage, statuses in _stage_statuses(rules).items():
-        split = {r.key: r.total for r in totals(store, by="donor", filters=LedgerFilter(
-            **{**aid.__dict__, "status": tuple(statuses)}), family=AID).rows}
+    for stage, stage_totals in by_stage.items():
+        split = {r.key: r.total for r in stage_totals.rows}
         values = [split.get(k, 0.0) / 1e9 for k in keys]
         if any(values):
             traces.append({"type": "bar", "orientation": "h", "name": STAGE_LABELS[stage], "x": values,

@@ -92,8 +92,21 @@ def totals(store: Store, by: str = "donor", filters: LedgerFilter | None = None,
     Raises:
         UsageError: unknown grouping, currency, status or code.
     """
-    if by not in BY:
-        raise UsageError(f"cannot total by {by!r} — use one of {', '.join(BY)}")
+    return totals_many(store, (by,), filters, currency, types, family)[by]
+
+
+def totals_many(store: Store, bys: Sequence[str], filters: LedgerFilter | None = None, currency: str = "EUR",
+                types: Sequence[str] | None = None, family: str | None = AID_FAMILY,
+                statuses: Sequence[Sequence[str]] = ()) -> dict[Any, Totals]:
+    """``totals`` of several groupings over one read of the ledger (the overview's figures).
+
+    ``statuses``: also, for each tuple of statuses, the totals by ``bys[0]`` of the events whose
+    current status is one of them, keyed by that tuple (what ``totals`` gives with
+    ``filters.status`` set to it).
+    """
+    for by in bys:
+        if by not in BY:
+            raise UsageError(f"cannot total by {by!r} — use one of {', '.join(BY)}")
     currency = currency.upper()
     if currency not in CURRENCIES:
         raise UsageError(f"currency {currency!r} is not supported — use EUR or USD")
@@ -101,6 +114,17 @@ def totals(store: Store, by: str = "donor", filters: LedgerFilter | None = None,
     args = filters.store_args()
     args["family"] = args.get("family") or family
     facts = store.ledger.facts(**args, types=[t.upper() for t in types or ()])
+    described = {k: v for k, v in {**asdict(filters), "types": list(types or ()), "family": args["family"]}.items()
+                 if v not in (None, (), [])}
+    out: dict[Any, Totals] = {by: _grouped(facts, by, currency, described) for by in bys}
+    for wanted in statuses:
+        chosen = set(wanted)
+        out[tuple(wanted)] = _grouped([f for f in facts if f["status"] in chosen], bys[0], currency,
+                                      {**described, "status": tuple(wanted)})
+    return out
+
+
+def _grouped(facts: list[dict[str, Any]], by: str, currency: str, described: dict[str, Any]) -> Totals:
     column = "value_eur" if currency == "EUR" else "value_usd"
     overall = Total(ALL, "all ledger events", currency=currency)
     rows: dict[str, Total] = {}
@@ -110,8 +134,6 @@ def totals(store: Store, by: str = "donor", filters: LedgerFilter | None = None,
         for key, label in _keys(by, fact):
             rows.setdefault(key, Total(key, label, currency=currency)).add(fact, amount)
     ordered = sorted(rows.values(), key=_order(by))
-    described = {k: v for k, v in {**asdict(filters), "types": list(types or ()), "family": args["family"]}.items()
-                 if v not in (None, (), [])}
     return Totals(by, currency, ordered, overall, described, overlapping=by == "group")
 
 

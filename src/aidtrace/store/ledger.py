@@ -171,10 +171,10 @@ class LedgerTables:
             query = query.where(le.date_start <= _iso_date(until, "until"))
         if category:
             query = query.where(le.category == _category(category))
-        if q:  # reported by a document matching the full-text query
-            m = t.ledger_members.c
-            query = query.where(le.id.in_(select(m.ledger_id).where(
-                m.document_id.in_(matching_ids(self.store, q)))))
+        if q:  # reported by a document matching the full-text query (checked for the rows the other
+            m = t.ledger_members.c  # filters leave, through the members' ledger_id index)
+            query = query.where(select(m.ledger_id).where(
+                m.ledger_id == le.id, m.document_id.in_(matching_ids(self.store, q))).exists())
         return query
 
     def records(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
@@ -243,7 +243,9 @@ class LedgerTables:
         if types:
             query = query.where(le.type.in_(list(types)))
         with self.store._read() as conn:
-            return [dict(r._mapping) for r in conn.execute(query.order_by(le.id))]
+            result = conn.execute(query.order_by(le.date_start, le.id))  # the order of the covering index
+            keys = list(result.keys())
+            return [dict(zip(keys, row, strict=True)) for row in result]
 
     def categories(self) -> list[str]:
         """The item categories ledger events are grouped under, alphabetically."""

@@ -164,9 +164,11 @@ events = Table(
     Column("seq", Integer, nullable=False, default=0),  # order of the event in its document
     Column("record", JSON, nullable=False),
     Index("ix_events_document_id", "document_id"),
-    Index("ix_events_type", "type"),
+    # every column of the event filters and sort keys (migration 0007): filtering, counting and
+    # sorting read this index, not the rows with their records
+    Index("ix_events_cover", "type", "date_start", "superseded", "actor_codes", "recipient_codes", "status",
+          "date_end", "document_id", "seq", "id"),
     Index("ix_events_date_start", "date_start"),
-    Index("ix_events_superseded", "superseded"),
 )
 
 claims = Table(
@@ -233,10 +235,11 @@ ledger_events = Table(
     Column("last_reported", String(32)),
     Column("record", JSON, nullable=False),
     Index("ix_ledger_events_component", "component"),
-    Index("ix_ledger_events_date_start", "date_start"),
-    Index("ix_ledger_events_type", "type"),
-    Index("ix_ledger_events_status", "status"),
-    Index("ix_ledger_events_family", "family"),
+    # Every column of the filters, sort keys and totals (migration 0007): those queries read
+    # this index only, never the wide rows, except for the records of the page they return.
+    Index("ix_ledger_events_cover", "date_start", "id", "family", "type", "types", "status", "category",
+          "actor_codes", "recipient_codes", "date_end", "date_precision", "value_eur", "value_usd", "stated",
+          "reports"),
 )
 
 ledger_members = Table(

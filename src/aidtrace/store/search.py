@@ -113,8 +113,7 @@ def matching_ids(store: Store, q: str) -> Any:
     if store.is_postgresql:
         sql = text(f"SELECT d.id FROM documents d WHERE {_PG_VECTOR} @@ {_PG_QUERY} AND {_LIVE}")
         return sql.bindparams(bindparam("q", q, type_=String)).columns(column("id", String))
-    sql = text("SELECT s.document_id FROM document_search s JOIN documents d ON d.id = s.document_id "
-               f"WHERE document_search MATCH :q AND {_LIVE}")
+    sql = text(f"SELECT s.document_id FROM document_search s WHERE {_FTS_LIVE}")
     return sql.bindparams(bindparam("q", fts5_query(q), type_=String)).columns(column("document_id", String))
 
 
@@ -125,35 +124,66 @@ def search(store: Store, q: str, limit: int = 20, offset: int = 0) -> tuple[int,
         UsageError: the query has no word to look for or is too long.
     """
     q = check_query(q)
-    params: dict[str, Any] = {"limit": max(0, int(limit)), "offset": max(0, int(offset))}
-    if store.is_postgresql:
-        params["q"] = q
-        where = f"{_PG_VECTOR} @@ {_PG_QUERY} AND {_LIVE}"
-        count_sql = f"SELECT count(*) FROM documents d WHERE {where}"
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, MaxFragments=2, " \
-                  "FragmentDelimiter=\" … \""
-        page_sql = (f"SELECT d.id, d.external_id, d.title, d.published, d.source, d.agency, "
-                    f"ts_headline('english', d.text, {_PG_QUERY}, :options) AS snippet "
-                    f"FROM documents d WHERE {where} "
-                    f"ORDER BY ts_rank_cd({_PG_VECTOR}, {_PG_QUERY}) DESC, d.published DESC, d.id "
-                    "LIMIT :limit OFFSET :offset")
-        params["options"] = options
-    else:
-        params["q"] = fts5_query(q)
-        where = f"document_search MATCH :q AND {_LIVE}"
-        join = "FROM document_search s JOIN documents d ON d.id = s.document_id"
-        count_sql = f"SELECT count(*) {join} WHERE {where}"
-        page_sql = (f"SELECT d.id, d.external_id, d.title, d.published, d.source, d.agency, "
-                    f"snippet(document_search, 2, '{MARK_START}', '{MARK_END}', ' … ', 32) AS snippet "
-                    f"{join} WHERE {where} ORDER BY s.rank, d.published DESC, d.id LIMIT :limit OFFSET :offset")
+    limit, offset = max(0, int(limit)), max(0, int(offset))
     with store._read() as conn:
-        total = int(conn.execute(text(count_sql), {"q": params["q"]}).scalar_one())
-        rows = conn.execute(text(page_sql), params).all() if total and limit else []
-    return total, [_hit(r) for r in rows]
+        if store.is_postgresql:
+            return _search_postgresql(conn, q, limit, offset)
+        return _search_sqlite(conn, fts5_query(q), limit, offset)
 
 
-def _hit(row: Any) -> Hit:
-    snippet, marks = unmark(row.snippet or "")
+# SQLite: a match is live unless its id is among the few superseded or duplicate documents,
+# which the partial indexes list (their conditions written out literally), so no document
+# row is read until the page is known.
+_FTS_LIVE = ("document_search MATCH :q "
+             "AND s.document_id NOT IN (SELECT id FROM documents WHERE superseded_by IS NOT NULL) "
+             "AND s.document_id NOT IN (SELECT id FROM documents WHERE duplicate_of IS NOT NULL)")
+_DOC_COLUMNS = "d.id, d.external_id, d.title, d.published, d.source, d.agency"
+
+
+def _search_sqlite(conn: Any, fts: str, limit: int, offset: int) -> tuple[int, list[Hit]]:
+    total = int(conn.execute(text(f"SELECT count(*) FROM document_search s WHERE {_FTS_LIVE}"), {"q": fts})
+                .scalar_one())
+    if not total or not limit:
+        return total, []
+    page = conn.execute(text(f"SELECT s.rowid AS at, s.document_id FROM document_search s WHERE {_FTS_LIVE} "
+                             "ORDER BY s.rank, s.rowid LIMIT :limit OFFSET :offset"),
+                        {"q": fts, "limit": limit, "offset": offset}).all()
+    if not page:
+        return total, []
+    rowids = ", ".join(str(int(r.at)) for r in page)  # integers from the index itself
+    snippets = dict(conn.execute(text(
+        f"SELECT s.rowid, snippet(document_search, 2, '{MARK_START}', '{MARK_END}', ' … ', 32) "
+        f"FROM document_search s WHERE document_search MATCH :q AND s.rowid IN ({rowids})"), {"q": fts}).all())
+    ids = {r.document_id: r.at for r in page}
+    docs = {r.id: r for r in conn.execute(select_documents(list(ids)))}
+    return total, [_hit(docs[r.document_id], snippets.get(r.at, "")) for r in page if r.document_id in docs]
+
+
+def select_documents(ids: list[str]) -> Any:
+    """The reference columns of some documents."""
+    from . import schema as t
+
+    d = t.documents.c
+    return t.documents.select().with_only_columns(d.id, d.external_id, d.title, d.published, d.source,
+                                                  d.agency).where(d.id.in_(ids))
+
+
+def _search_postgresql(conn: Any, q: str, limit: int, offset: int) -> tuple[int, list[Hit]]:
+    where = f"{_PG_VECTOR} @@ {_PG_QUERY} AND {_LIVE}"
+    total = int(conn.execute(text(f"SELECT count(*) FROM documents d WHERE {where}"), {"q": q}).scalar_one())
+    if not total or not limit:
+        return total, []
+    options = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=40, MinWords=20, MaxFragments=2, "
+               "FragmentDelimiter=\" … \"")
+    rows = conn.execute(text(
+        f"SELECT {_DOC_COLUMNS}, ts_headline('english', d.text, {_PG_QUERY}, :options) AS snippet "
+        f"FROM documents d WHERE {where} ORDER BY ts_rank_cd({_PG_VECTOR}, {_PG_QUERY}) DESC, d.id "
+        "LIMIT :limit OFFSET :offset"), {"q": q, "options": options, "limit": limit, "offset": offset}).all()
+    return total, [_hit(r, r.snippet) for r in rows]
+
+
+def _hit(row: Any, marked: str | None) -> Hit:
+    snippet, marks = unmark(marked or "")
     published = row.published.isoformat() if hasattr(row.published, "isoformat") else row.published
     return Hit(document_id=row.id, external_id=row.external_id, title=row.title, published=published,
                source=row.source, agency=row.agency, snippet=snippet, marks=marks)

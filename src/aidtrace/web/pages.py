@@ -283,9 +283,9 @@ def document_page(request: Request, doc_id: str) -> HTMLResponse:
 @router.get("/actors", response_class=HTMLResponse)
 def actors_page(request: Request) -> HTMLResponse:
     from ..ledger.totals import country_name
-    from .api import actors
+    from .api import actor_counts
 
-    items = [{**a, "name": country_name(a["code"])} for a in actors(request)["items"]]
+    items = [{**a, "name": country_name(a["code"])} for a in actor_counts(request)["items"]]
     return render("actors.html", title="Actors", items=items)
 
 
