@@ -59,3 +59,21 @@ def test_jsonl_lists_every_event_unless_limited(many_events: Path) -> None:
            [json.loads(line)["id"] for line in run("events", "--db", str(many_events), "--format", "jsonl")[1]
             .splitlines()[:3]]
     assert f"the first 3 of {EVENTS} events" in err
+
+
+def test_every_page_is_the_slice_of_the_whole_list_with_ties_across_documents(tmp_path: Path) -> None:
+    """Pages cut through groups of events of one date told by several documents (ordered by ingest
+    time, then position): each page is exactly its slice of the whole list."""
+    with Store.open(str(tmp_path / "pages.db")) as store:
+        for n in range(6):
+            doc = make_doc(text=f"Report {n}: Germany will send air defence systems to Ukraine. The first arrive soon.",
+                           external_id=f"r{n}.txt")
+            store.add_document(doc)
+            store.save_analysis(doc.id, [], [make_event(doc, trigger=f"t{n}{i}", start=("2025-03-04", "2025-02-01",
+                                                                                        "2025-03-04")[(n + i) % 3])
+                                             for i in range(5)], [])
+        every = store.events()
+        assert len(every) == 30
+        for limit in (1, 4, 7, 30):
+            for offset in range(0, 31, 3):
+                assert store.events(limit=limit, offset=offset) == every[offset:offset + limit], (limit, offset)

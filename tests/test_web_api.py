@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+import ledger_fixtures
 from aidtrace import ledger
 from aidtrace.cli import app as cli_app
 from aidtrace.settings import Settings
@@ -270,3 +271,16 @@ def test_the_search_page_marks_matches_and_shows_hostile_text_as_text(client: Te
     assert bad.status_code == 200 and "<script>alert(1)" not in bad.text and "&lt;script&gt;" in bad.text
     filtered = client.get("/ledger", params={"q": "Reuters", "category": "air defence", "sort": "-reports"})
     assert filtered.status_code == 200 and 'value="Reuters"' in filtered.text
+
+
+def test_the_overview_is_kept_until_the_database_changes(client: TestClient) -> None:
+    first = client.get("/").text
+    if "://" not in client.db:  # type: ignore[attr-defined]  # SQLite: the same page, from the cache
+        assert client.get("/").text == first
+    with Store.open(client.db) as store:  # type: ignore[attr-defined]
+        fill_more = ledger_fixtures.document("late-report", "2025-11-20", "AFP")
+        store.add_document(fill_more)
+        store.save_analysis(fill_more.id, [], [ledger_fixtures.event(fill_more, actor=("CAN",), when="2025-11-20",
+                                                                     amount=7e8, currency="EUR")], [])
+        ledger.update(store)
+    assert "Canada" in client.get("/").text and "Canada" not in first

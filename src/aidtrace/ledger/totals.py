@@ -171,6 +171,7 @@ def _keys(by: str, fact: dict[str, Any]) -> list[tuple[str, str]]:
     return [(value, value)]
 
 
+@lru_cache(maxsize=4096)  # a few hundred distinct parties, summed over for every event
 def _party(padded: str | None) -> tuple[str, str]:
     """Row key and label of an event's donors or recipients: ("DEU+FRA", "Germany + France")."""
     codes = _codes(padded)
@@ -178,14 +179,18 @@ def _party(padded: str | None) -> tuple[str, str]:
 
 
 def _period(by: str, fact: dict[str, Any]) -> tuple[str, str]:
-    start = fact["date_start"] or ""
+    return _period_of(by, fact["date_start"], fact["date_precision"], fact["date_end"])
+
+
+@lru_cache(maxsize=65536)
+def _period_of(by: str, start: str | None, precision: str | None, end: str | None) -> tuple[str, str]:
+    start = start or ""
     if not start:
         return "undated", "undated"
     year = start[:4]
-    precision = fact["date_precision"]
     if by == "year":
         return year, year
-    if precision == "year" or (precision == "range" and (fact["date_end"] or "")[:4] != year):
+    if precision == "year" or (precision == "range" and (end or "")[:4] != year):
         return f"{year} (no {by})", f"{year}, {by} not stated"
     if by == "month":
         return start[:7], start[:7]

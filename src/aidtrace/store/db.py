@@ -602,7 +602,12 @@ class Store:
             if limit is None and not offset:
                 query = select(e.record).join(t.documents, d.id == e.document_id).where(*where).order_by(*order)
                 return list(self._with_report_counts(r.record for r in conn.execute(query)))
-            # Sort the keys alone and read the records of one page only.
+            # Sort the keys alone, of the events up to the page's last date only (the tie-break
+            # by ingest time reads each document's row), and read the records of the page only.
+            last = conn.execute(select(e.date_start).where(*where).order_by(*order[:2])
+                                .limit(1).offset(offset + limit - 1)).first() if limit else None
+            if last is not None and last.date_start is not None:
+                where = [*where, e.date_start.is_not(None), e.date_start <= last.date_start]
             ids = [r.id for r in conn.execute(select(e.id).join(t.documents, d.id == e.document_id)
                                               .where(*where).order_by(*order).limit(limit).offset(offset or None))]
             found = {r.id: r.record for r in conn.execute(select(e.id, e.record).where(e.id.in_(ids)))}

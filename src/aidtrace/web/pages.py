@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,12 +63,41 @@ def static(name: str) -> Response:
     return Response(text, media_type=STATIC[name], headers={"Cache-Control": "public, max-age=3600"})
 
 
+# The overview sums the whole ledger; it is kept until the database file changes (SQLite).
+_OVERVIEWS: dict[str, tuple[tuple[int, ...], str]] = {}
+
+
+def _file_state(db: str) -> tuple[int, ...] | None:
+    """Modification times and sizes of a SQLite database and its write-ahead log (every commit
+    changes one of them), or None for a server database."""
+    if "://" in db and not db.startswith("sqlite:///"):
+        return None
+    path = Path(db.removeprefix("sqlite:///")).expanduser()
+    state: list[int] = []
+    for part in (path, path.with_name(path.name + "-wal")):
+        try:
+            stat = part.stat()
+        except OSError:
+            state += [0, 0]
+        else:
+            state += [stat.st_mtime_ns, stat.st_size]
+    return tuple(state)
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     from ..ledger.report import ReportOptions, report_html
 
+    db = settings_of(request).db
+    before = _file_state(db)
+    cached = _OVERVIEWS.get(db)
+    if before is not None and cached is not None and cached[0] == before:
+        return HTMLResponse(cached[1])
     with reading(settings_of(request)) as store:
-        return HTMLResponse(report_html(store, options=ReportOptions(web=True, latest=20)))
+        page = report_html(store, options=ReportOptions(web=True, latest=20))
+    if before is not None and _file_state(db) == before:  # nothing was written meanwhile
+        _OVERVIEWS[db] = (before, page)
+    return HTMLResponse(page)
 
 
 def _filters(type: str | None, actor: str | None, recipient: str | None, status: str | None, since: str | None,
