@@ -284,3 +284,16 @@ def test_the_overview_is_kept_until_the_database_changes(client: TestClient) -> 
                                                                      amount=7e8, currency="EUR")], [])
         ledger.update(store)
     assert "Canada" in client.get("/").text and "Canada" not in first
+
+
+def test_a_page_of_the_ledger_is_its_slice_with_the_count_of_the_whole(client: TestClient) -> None:
+    with Store.open(client.db) as store:  # type: ignore[attr-defined]
+        for filters, order in [(ledger.LedgerFilter(), None), (ledger.LedgerFilter(actor="NOR"), "-value"),
+                               (ledger.LedgerFilter(status=("delivered", "approved")), "reports"),
+                               (ledger.LedgerFilter(q="Reuters OR AFP"), "-date"),
+                               (ledger.LedgerFilter(actor="JPN"), None)]:
+            whole = ledger.query(store, filters, order=order)
+            for limit, offset in [(1, 0), (2, 1), (3, 2), (100, 0), (5, len(whole)), (5, len(whole) + 7)]:
+                records, total = ledger.page(store, filters, limit=limit, offset=offset, order=order)
+                assert total == len(whole) == ledger.count(store, filters)
+                assert records == whole[offset:offset + limit], (filters, order, limit, offset)

@@ -9,10 +9,10 @@ Library API (the CLI, the HTML report and the web dashboard all call these):
 The merge model (stages, progressions, keys) is described in docs/LEDGER.md.
 """
 
-from .api import Explanation, LedgerFilter, count, explain, get, query, with_copies
+from .api import Explanation, LedgerFilter, count, explain, get, page, query, with_copies
 from .build import LedgerUpdate, rebuild, update
 from .groups import DonorGroup, donor_groups
 from .totals import BY, CURRENCIES, Total, Totals, totals
 
 __all__ = ["BY", "CURRENCIES", "DonorGroup", "Explanation", "LedgerFilter", "LedgerUpdate", "Total", "Totals",
-           "count", "donor_groups", "explain", "get", "query", "rebuild", "totals", "update", "with_copies"]
+           "count", "donor_groups", "explain", "get", "page", "query", "rebuild", "totals", "update", "with_copies"]

@@ -68,6 +68,13 @@ def query(store: Store, filters: LedgerFilter | None = None, limit: int | None =
     return with_copies(store, records)
 
 
+def page(store: Store, filters: LedgerFilter | None = None, limit: int = 100, offset: int = 0,
+         order: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """(``limit`` records of ``query`` from ``offset`` on, with their copies; how many match in all)."""
+    records, total = store.ledger.page(limit, offset, order, **(filters or LedgerFilter()).store_args())
+    return with_copies(store, records), total
+
+
 def count(store: Store, filters: LedgerFilter | None = None) -> int:
     """How many ledger events match ``filters``."""
     return store.ledger.count(**(filters or LedgerFilter()).store_args())

@@ -140,8 +140,7 @@ def ledger_list(request: Request, type: str | None = None, actor: str | None = N
                                   since=since, until=until, family=family, category=category, q=q)
     start = _cursor(cursor)
     with reading(settings_of(request)) as store:
-        total = ledger.count(store, filters)
-        items = ledger.query(store, filters, limit=limit, offset=start, order=sort) if start < total else []
+        items, total = ledger.page(store, filters, limit=limit, offset=start, order=sort)
     return as_json(paged(items, total, start, limit))
 
 

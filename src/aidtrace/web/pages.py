@@ -140,9 +140,8 @@ def ledger_page(request: Request, type: str | None = None, actor: str | None = N
     filters = _filters(type, actor, recipient, status, since, until, family, category, q)
     start = (page - 1) * PAGE_ROWS
     with reading(settings_of(request)) as store:
-        total = ledger.count(store, filters)
-        rows = [_row(r) for r in ledger.query(store, filters, limit=PAGE_ROWS, offset=start, order=sort)] \
-            if start < total else []
+        records, total = ledger.page(store, filters, limit=PAGE_ROWS, offset=start, order=sort)
+        rows = [_row(r) for r in records]
         categories = store.ledger.categories()
     shown = {k: v for k, v in {"type": type, "actor": actor, "recipient": recipient, "status": status,
                                "category": category, "since": since, "until": until, "q": q,
