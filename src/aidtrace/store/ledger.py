@@ -150,7 +150,7 @@ class LedgerTables:
     def _filtered(self, columns: Sequence[Any], type: str | None, actor: str | None, recipient: str | None,
                   statuses: Sequence[str], since: str | None, until: str | None, family: str | None,
                   category: str | None = None, q: str | None = None) -> Any:
-        from .db import _category, _code, _iso_date, _plover_type
+        from .db import _category, _code, _iso_date, _plover_type, _status
         from .search import matching_ids
 
         le = t.ledger_events.c
@@ -164,7 +164,7 @@ class LedgerTables:
         if recipient:
             query = query.where(le.recipient_codes.like(f"% {_code(recipient, 'recipient')} %"))
         if statuses:
-            query = query.where(le.status.in_(list(statuses)))
+            query = query.where(le.status.in_([_status(s) for s in statuses]))
         if since:
             query = query.where(func.coalesce(le.date_end, le.date_start) >= _iso_date(since, "since"))
         if until:
@@ -189,17 +189,21 @@ class LedgerTables:
         """
         le = t.ledger_events.c
         keys = self._order(order, newest_first)
-        ids_query = self._filtered([le.id], type, actor, recipient, statuses, since, until, family, category,
-                                   q).order_by(*keys).limit(limit).offset(offset or None)
+        args = (type, actor, recipient, statuses, since, until, family, category, q)
         with self.store._read() as conn:
             if limit is None and not offset:
-                query = self._filtered([le.record], type, actor, recipient, statuses, since, until, family,
-                                       category, q).order_by(*keys)
-                return [r.record for r in conn.execute(query)]
-            ids = list(conn.execute(ids_query).scalars())
-            found: dict[str, Any] = {}
-            for chunk in _chunks(ids):
-                found.update((r.id, r.record) for r in conn.execute(select(le.id, le.record).where(le.id.in_(chunk))))
+                return [r.record for r in conn.execute(self._filtered([le.record], *args).order_by(*keys))]
+            ids = list(conn.execute(self._filtered([le.id], *args).order_by(*keys).limit(limit)
+                                    .offset(offset or None)).scalars())
+            return self._records_by_id(conn, ids)
+
+    @staticmethod
+    def _records_by_id(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
+        """The records of some ledger events, in the order of ``ids``."""
+        le = t.ledger_events.c
+        found: dict[str, Any] = {}
+        for chunk in _chunks(ids):
+            found.update((r.id, r.record) for r in conn.execute(select(le.id, le.record).where(le.id.in_(chunk))))
         return [found[i] for i in ids]
 
     def page(self, limit: int, offset: int = 0, order: str | None = None, type: str | None = None,
@@ -218,9 +222,7 @@ class LedgerTables:
             rows = conn.execute(query).all()
             if not rows:  # past the end (or nothing matches): the count alone
                 return [], int(conn.execute(self._filtered([func.count(le.id)], *args)).scalar_one())
-            ids = [r.id for r in rows]
-            found = {r.id: r.record for r in conn.execute(select(le.id, le.record).where(le.id.in_(ids)))}
-        return [found[i] for i in ids], int(rows[0].total)
+            return self._records_by_id(conn, [r.id for r in rows]), int(rows[0].total)
 
     def count(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,
               statuses: Sequence[str] = (), since: str | None = None, until: str | None = None,
@@ -238,16 +240,14 @@ class LedgerTables:
         from ..errors import UsageError
 
         le = t.ledger_events.c
+        key = (order or "date").lstrip("-")
+        newest_first = newest_first or order == "-date"
         by_date = [le.date_start.is_(None), le.date_start.desc() if newest_first else le.date_start]
-        if not order or order.lstrip("-") == "date":
-            if order and order.startswith("-"):
-                by_date = [le.date_start.is_(None), le.date_start.desc()]
+        if key == "date":
             return [*by_date, le.id]
-        key = order.lstrip("-")
         if key not in ORDERS:
             raise UsageError(f"cannot sort by {key[:40]!r} — sort by one of {', '.join(ORDERS)}")
-        column = ORDERS[key]
-        term = column.desc() if order.startswith("-") else column.asc()
+        term = ORDERS[key].desc() if (order or "").startswith("-") else ORDERS[key].asc()
         return [term, *by_date, le.id]
 
     def facts(self, type: str | None = None, actor: str | None = None, recipient: str | None = None,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, bindparam, column, text
 
 from ..errors import UsageError
+from . import schema as t
 
 if TYPE_CHECKING:
     from .db import Store
@@ -155,14 +156,12 @@ def _search_sqlite(conn: Any, fts: str, limit: int, offset: int) -> tuple[int, l
         f"SELECT s.rowid, snippet(document_search, 2, '{MARK_START}', '{MARK_END}', ' … ', 32) "
         f"FROM document_search s WHERE document_search MATCH :q AND s.rowid IN ({rowids})"), {"q": fts}).all())
     ids = {r.document_id: r.at for r in page}
-    docs = {r.id: r for r in conn.execute(select_documents(list(ids)))}
+    docs = {r.id: r for r in conn.execute(_references(list(ids)))}
     return total, [_hit(docs[r.document_id], snippets.get(r.at, "")) for r in page if r.document_id in docs]
 
 
-def select_documents(ids: list[str]) -> Any:
+def _references(ids: list[str]) -> Any:
     """The reference columns of some documents."""
-    from . import schema as t
-
     d = t.documents.c
     return t.documents.select().with_only_columns(d.id, d.external_id, d.title, d.published, d.source,
                                                   d.agency).where(d.id.in_(ids))

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import exports, pipeline
 from ..errors import NotFoundError, UsageError
 from ..model import STATUSES
+from ..store.ledger import ORDERS
 from ..terminal import plain
 from .api import reading, require_read, settings_of
 
@@ -31,8 +32,8 @@ ACTOR_ROWS = 100  # the newest ledger events an actor page lists in each role (t
 STATIC = {"charts.js": "application/javascript", "site.css": "text/css"}
 COLUMNS = (("date", "date"), ("type", "event"), ("donor", "donor"), ("recipient", "recipient"),
            ("status", "status"), ("value", "value EUR"), ("reports", "reports"), ("items", "items"))
-# The columns the table sorts by (in the database: see ``Store.ledger.ORDERS``).
-SORTABLE = ("date", "type", "donor", "recipient", "status", "value", "reports")
+# The columns the table sorts by: those the database sorts the ledger by.
+SORTABLE = tuple(key for key, _ in COLUMNS if key in ORDERS)
 
 router = APIRouter(dependencies=[Depends(require_read)], include_in_schema=False)
 _env = Environment(loader=PackageLoader("aidtrace.web", "templates"), autoescape=select_autoescape(default=True))
