@@ -135,6 +135,29 @@ def test_near_duplicates_are_found_across_runs(tmp_path: Path) -> None:
     assert summary.near_duplicate == 1
 
 
+def test_a_copy_of_a_superseded_version_is_a_duplicate_in_a_later_run_as_in_the_same_run(tmp_path: Path) -> None:
+    """A version that a newer one replaced stays in the near-duplicate index, in the run that
+    stored it and in every later run (or a run resumed after a crash): a copy of it is a
+    duplicate of the current version either way."""
+    first = json.dumps({"id": "oslo-1", "text": WIRE, "date": "2025-09-04"})
+    second = json.dumps({"id": "oslo-1", "text": WIRE.replace("two more", "three more").replace(
+        "2.5 billion", "3.9 billion").replace("over the coming months", "by the spring"), "date": "2025-09-05"})
+    copy = json.dumps({"id": "copy", "text": WIRE + " Oslo confirmed the figures.", "date": "2025-09-04"})
+    outcomes = []
+    for runs in ([[first, second, copy]], [[first, second], [copy]]):
+        db = tmp_path / f"runs{len(runs)}.db"
+        for n, lines in enumerate(runs):
+            feed = tmp_path / f"feed{len(runs)}-{n}.jsonl"
+            feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            pipeline.ingest([str(feed)], settings_for(db))
+        con = sqlite3.connect(db)
+        rows = dict(con.execute("SELECT external_id || '/' || version, duplicate_of FROM documents").fetchall())
+        current = con.execute("SELECT id FROM documents WHERE external_id = 'oslo-1' AND version = 2").fetchone()[0]
+        outcomes.append(rows)
+        assert rows["copy/1"] == current
+    assert outcomes[0] == outcomes[1]
+
+
 def test_ingest_into_postgresql(seeds_dir: Path, postgres_server: str) -> None:
     import psycopg
 

@@ -230,6 +230,55 @@ def test_an_event_given_again_replaces_its_row_and_is_current_again(store: Store
     assert again["negated"] is True and store.counts()["events"] == 1
 
 
+def test_analyses_saved_together_equal_analyses_saved_one_by_one(tmp_path: Path) -> None:
+    """``save_analyses`` (a partition in one transaction) stores exactly what ``save_analysis``
+    stores document by document, re-analyses included."""
+    docs = [make_doc(ARTICLE.replace("Germany", name), f"{name}.txt") for name in ("Germany", "Poland", "Norway")]
+    first = [(d.id, mentions_of(docs[0]) if i == 0 else [], [make_event(d)], [make_claim(d)]) for i, d in enumerate(docs)]
+    again = [(d.id, [], [make_event(d, "AGREE", trigger="will send")] if i != 1 else [make_event(d)], [])
+             for i, d in enumerate(docs)]
+    tables = {}
+    for how in ("together", "one by one"):
+        with Store.open(str(tmp_path / f"{how}.db")) as store:
+            for doc in docs:
+                store.add_document(doc)
+            for batch in (first, again):
+                if how == "together":
+                    assert store.save_analyses(batch) == [(len(b[2]), len(b[3])) for b in batch]
+                else:
+                    for item in batch:
+                        store.save_analysis(*item)
+        con = sqlite3.connect(tmp_path / f"{how}.db")
+        tables[how] = [sorted(con.execute(f"SELECT * FROM {name}").fetchall())  # noqa: S608 - fixed names
+                       for name in ("events", "claims", "mentions")]
+        tables[how].append(sorted(con.execute("SELECT id, status, claimed_by FROM documents").fetchall()))
+        tables[how].append(con.execute("SELECT count(*) FROM events WHERE superseded").fetchall())
+    assert tables["together"] == tables["one by one"]
+    assert tables["together"][-1] == [(2,)]  # the first analysis's events of the re-coded two, kept superseded
+
+
+def test_a_batch_with_a_document_not_stored_saves_nothing(store: Store) -> None:
+    from aidtrace.errors import StoreError
+
+    doc, absent = make_doc(), make_doc("Another text entirely.", "b.txt")
+    store.add_document(doc)
+    with pytest.raises(StoreError, match="is not stored"):
+        store.save_analyses([(doc.id, [], [make_event(doc)], []), (absent.id, [], [make_event(absent)], [])])
+    assert store.counts()["events"] == 0 and store.documents_to_analyse() != []
+
+
+def test_when_a_partition_cannot_be_saved_at_once_only_the_refused_document_fails(store: Store) -> None:
+    from aidtrace.pipeline import RunSummary, save_outcomes
+
+    doc, absent = make_doc(), make_doc("Another text entirely.", "b.txt")
+    store.add_document(doc)
+    summary = RunSummary()
+    save_outcomes(store, [(doc, ([], [make_event(doc)], [])), (absent, ([], [make_event(absent)], []))], summary)
+    assert (summary.analysed, summary.events, summary.failed) == (1, 1, 1)
+    assert "is not stored" in summary.failures[0][1]
+    assert store.counts()["events"] == 1 and store.documents_to_analyse() == []
+
+
 def test_a_failed_analysis_is_recorded_and_not_retried(store: Store) -> None:
     doc = make_doc()
     store.add_document(doc)

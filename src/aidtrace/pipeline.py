@@ -471,8 +471,7 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
 
     try:
         for outcomes in executor.map(partial(analyse_partition, settings=settings), partitions()):
-            for doc, outcome in outcomes:
-                _save_outcome(store, doc, outcome, summary)
+            save_outcomes(store, outcomes, summary)
             done += len(outcomes)
             if progress:
                 progress("analyse", done, max(total, done))
@@ -559,6 +558,25 @@ def _code(doc: Document, sentences: list[Any], settings: Settings | None = None)
     except Exception as err:  # recorded per document, like spaCy's error handler
         return err
     return mentions, events, claims
+
+
+def save_outcomes(store: Store, outcomes: list[tuple[Document, Analysis | Exception]], summary: RunSummary) -> None:
+    """Store a partition's analyses in one transaction (``Store.save_analyses``) and record its
+    failures; should the batch fail, each document is saved on its own, so that only the one the
+    database refuses is marked failed."""
+    analysed = [(doc, outcome) for doc, outcome in outcomes if not isinstance(outcome, Exception)]
+    try:
+        counts = store.save_analyses([(doc.id, *outcome) for doc, outcome in analysed])
+    except StoreError:
+        for doc, outcome in outcomes:
+            _save_outcome(store, doc, outcome, summary)
+        return
+    summary.analysed += len(analysed)
+    summary.events += sum(n for n, _ in counts)
+    summary.claims += sum(n for _, n in counts)
+    for doc, outcome in outcomes:
+        if isinstance(outcome, Exception):
+            _save_outcome(store, doc, outcome, summary)
 
 
 def _save_outcome(store: Store, doc: Document, outcome: Analysis | Exception, summary: RunSummary) -> None:

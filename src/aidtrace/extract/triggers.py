@@ -12,6 +12,7 @@ the same test as a regular expression (the filter's reference).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -160,7 +161,7 @@ _IRREGULAR = {"send": "sent", "give": "gave|given", "hold": "held", "meet": "met
               "mislead": "misled", "oversee": "oversaw|overseen", "undo": "undid|undone", "rebuild": "rebuilt",
               "slay": "slew|slain", "bind": "bound", "sign": "signed", "ship": "shipped"}
 # Modal words that turn a reported clause into a demand ("said that Sudan must return ...").
-_DEMAND_WORDS = ("must",)
+DEONTIC_WORDS = tuple(grammar_words("deontic"))
 _VOWELS = set("aeiou")
 
 
@@ -185,7 +186,7 @@ def inflections(lemma: str, noun: bool = False) -> set[str]:
 def candidate_words(lex: Lexicon) -> set[str]:
     """Every word form that makes a sentence a candidate: inflections of the trigger verbs and
     of the last word of the trigger nouns, and the demand words (see ``extract.candidates``)."""
-    words: set[str] = set(_DEMAND_WORDS)
+    words: set[str] = set(DEONTIC_WORDS)
     for lemma_ in lex.verbs:
         words |= inflections(lemma_)
         words.update(f for f in _IRREGULAR.get(lemma_, "").split("|") if f)
@@ -193,6 +194,93 @@ def candidate_words(lex: Lexicon) -> set[str]:
         words |= inflections(key[-1], noun=True)
     words.discard("")
     return words
+
+
+Requirement = frozenset[str]
+"""Word forms of which a sentence must hold at least one (lower case, runs of word characters)."""
+Alternative = tuple[Requirement, ...]
+"""Requirements that must all hold for one reading of a trigger word to be possible."""
+
+# What a noun's light support may be written with besides a light verb: a possessor ("Japan's
+# talks", "their deal"), "between"/"by" ("talks between", "a pledge by"), or the preposition that
+# makes a meeting the occasion of its clause ("at talks with", "during a visit").
+_POSSESSIVE_WORDS = ("s", "his", "her", "its", "their", "our", "my", "your", "whose", "between", "by", "during")
+
+
+def word_forms(word: str) -> set[str]:
+    """Every spelling of a lemma that a sentence may show: its regular and irregular inflections
+    as verb and noun, and, for a word with hyphens or dots ("f-16"), each of its pieces."""
+    word = word.lower()
+    forms = inflections(word) | inflections(word, noun=True) | {f for f in _IRREGULAR.get(word, "").split("|") if f}
+    pieces = re.findall(r"\w+", word)
+    if len(pieces) != 1 or pieces[0] != word:
+        forms |= set(pieces)
+    return forms
+
+
+def candidate_conditions(lex: Lexicon) -> dict[str, list[Alternative]]:
+    """For each word form of ``candidate_words``, the readings that could make it a trigger, each
+    as the words its sense needs somewhere in the sentence (``Alternative``); an empty alternative
+    needs nothing. A sense can hold only if its words are there: "object: aid" a word of the class
+    "aid", "particle: for" the word "for", "source" a "from" (or the "by" of "promised by"), a
+    noun of several words its other words, a light noun a light verb or a possessor. Conditions
+    on the parse alone (a named party, an official subject) and negative ones need no word;
+    readings that never make an event (``skip``) are left out. A sentence whose trigger words
+    all lack their words cannot yield an event from them, so it is not parsed
+    (``extract.candidates``)."""
+    classes: dict[str, Requirement] = {}
+
+    def of_class(name: str) -> Requirement:
+        if name not in classes:
+            classes[name] = frozenset(f for w in lex.classes.get(name, ()) for f in word_forms(w))
+        return classes[name]
+
+    def words(*lemmas: str) -> Requirement:
+        return frozenset(f for w in lemmas for f in word_forms(w))
+
+    light = words(*lex.light_verbs) | frozenset(_POSSESSIVE_WORDS) | frozenset(OCCASION_PREPS)
+    out: dict[str, list[Alternative]] = {}
+
+    def add(forms: set[str], alternative: Alternative) -> None:
+        for form in forms:
+            alternatives = out.setdefault(form, [])
+            if alternative not in alternatives:
+                alternatives.append(alternative)
+
+    for lemma_, senses in lex.verbs.items():
+        forms = inflections(lemma_) | {f for f in _IRREGULAR.get(lemma_, "").split("|") if f}
+        for sense in senses:
+            if not sense.skip:
+                add(forms, _verb_requirements(sense, lex, of_class))
+    for key, senses in lex.nouns.items():
+        others = tuple(words(w) for w in key[:-1])
+        for sense in senses:
+            if not sense.skip:
+                add(inflections(key[-1], noun=True), others + ((light,) if sense.light else ()))
+    speech = words(*lex.speech_verbs)
+    for word in DEONTIC_WORDS:  # "X said that Y must/should do Z" is a demand (coder._demand)
+        add({word}, (speech,))
+    return out
+
+
+def _verb_requirements(sense: Sense, lex: Lexicon, of_class: Callable[[str], Requirement]) -> Alternative:
+    """The words a verb's sense needs in its sentence (see ``_verb_sense``, which checks them on
+    the parse)."""
+    needs: list[Requirement] = []
+    for name in (sense.object, sense.subject, "military" if sense.military else None):
+        if name:
+            needs.append(of_class(name))
+    if sense.particle:
+        needs.append(frozenset({sense.particle.lower(), *re.findall(r"\w+", sense.particle.lower())}))
+    if sense.source:
+        needs.append(frozenset({"from", "by"}))  # "from X", or a giver named by "promised by X"
+    if sense.destination:
+        needs.append(frozenset({"to", "for"}))
+    if sense.complement:
+        needs.append(frozenset({"to"}))
+    if sense.adverb and not any(w.endswith("-") for w in lex.classes.get(sense.adverb, ())):
+        needs.append(of_class(sense.adverb))  # a prefix ("co-") is part of the verb's own word
+    return tuple(needs)
 
 
 def _candidate_pattern(lex: Lexicon) -> re.Pattern[str]:

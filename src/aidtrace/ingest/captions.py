@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ..datafiles import load_yaml
@@ -119,6 +119,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _credit_spans(paragraph: str, rules: CaptionRules) -> list[tuple[int, int]]:
     """Non-overlapping credit spans, in order (the earliest, then longest, wins an overlap)."""
+    if rules is not caption_rules():
+        return _find_credit_spans(paragraph, rules)
+    return _credit_spans_of(paragraph)[:]
+
+
+# ``clean.drop_captions`` asks for a paragraph's credits twice: as the next paragraph (is it a
+# credit line?) and as the paragraph split into pieces.
+@lru_cache(maxsize=8)
+def _credit_spans_of(paragraph: str) -> list[tuple[int, int]]:
+    return _find_credit_spans(paragraph, caption_rules())
+
+
+def _find_credit_spans(paragraph: str, rules: CaptionRules) -> list[tuple[int, int]]:
     found = sorted((m.start(), -m.end()) for p in rules.credits for m in p.finditer(paragraph)
                    if m.group(0).strip())
     spans: list[tuple[int, int]] = []
@@ -128,26 +141,28 @@ def _credit_spans(paragraph: str, rules: CaptionRules) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_piece(paragraph: str, start: int, end: int, rules: CaptionRules) -> Piece:
+def _sentence_piece(paragraph: str, start: int, end: int, rules: CaptionRules, weak: bool = True) -> Piece:
     text = paragraph[start:end]
-    if len(text.split()) > rules.max_sentence_words:
+    # A sentence that reports is never a caption, whatever its cues (``caption_spans`` and
+    # ``_caption_before`` look at the cues of the others only): most sentences of a story stop here.
+    if len(text.split()) > rules.max_sentence_words or rules.report_words.search(text):
         return Piece(start, end, report=True)
     return Piece(start, end, strong=any(p.search(text) for p in rules.strong_cues),
-                 weak=any(p.search(text) for p in rules.weak_cues),
-                 report=bool(rules.report_words.search(text)))
+                 weak=weak and any(p.search(text) for p in rules.weak_cues))
 
 
-def pieces(paragraph: str) -> list[Piece]:
+def pieces(paragraph: str, weak: bool = True) -> list[Piece]:
     """The paragraph as credits and sentences, in order.
 
     Args:
         paragraph: one paragraph of page text.
+        weak: look for the weak cues (False: every ``weak`` is False; they count only before a credit).
     """
     rules = caption_rules()
     out: list[Piece] = []
     pos = 0
     for start, end in [*_credit_spans(paragraph, rules), (len(paragraph), len(paragraph))]:
-        out.extend(_sentence_piece(paragraph, s, e, rules) for s, e in sentence_spans(paragraph, pos, start))
+        out.extend(_sentence_piece(paragraph, s, e, rules, weak) for s, e in sentence_spans(paragraph, pos, start))
         if end > start:
             out.append(Piece(start, end, credit=True))
         pos = end
@@ -175,7 +190,8 @@ def caption_spans(paragraph: str, credit_follows: bool = False) -> list[tuple[st
         paragraph: one paragraph of page text.
         credit_follows: the next paragraph is a credit line, which counts as one at the end.
     """
-    parts = pieces(paragraph)
+    # weak cues count only before a credit: a paragraph with none, and none after it, needs no look
+    parts = pieces(paragraph, weak=credit_follows or bool(_credit_spans(paragraph, caption_rules())))
     caption = {i for i, p in enumerate(parts) if p.strong and not p.report}
     ends = [i for i, p in enumerate(parts) if p.credit] + ([len(parts)] if credit_follows else [])
     for end in ends:

@@ -109,11 +109,12 @@ class LineRule:
     patterns: tuple[re.Pattern[str], ...] = ()
     exact: frozenset[str] = frozenset()
 
-    def matches(self, line: str) -> bool:
-        """Whether ``line`` (one paragraph) is furniture of this kind."""
-        if len(line.split()) > self.max_words:
+    def matches(self, line: str, words: int | None = None, key: str | None = None) -> bool:
+        """Whether ``line`` (one paragraph, of ``words`` words and ``label_key`` ``key`` if known)
+        is furniture of this kind."""
+        if (len(line.split()) if words is None else words) > self.max_words:
             return False
-        return label_key(line) in self.exact or any(p.search(line) for p in self.patterns)
+        return (label_key(line) if key is None else key) in self.exact or any(p.search(line) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,10 @@ def normalise_unicode(raw: str) -> str:
     Args:
         raw: text as read.
     """
-    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    return _RUN_ON.sub(r"\1 \2", text.translate(_INVISIBLE).translate(_SPACES))
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():  # ASCII is already NFC, and the characters mapped are not ASCII
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_SPACES)
+    return _RUN_ON.sub(r"\1 \2", text)
 
 
 # Two sentences run together by a lost space ("... and munitions.Biden is also ..."): a lower-case
@@ -408,7 +411,10 @@ def furniture_rule(line: str) -> str | None:
     Args:
         line: one paragraph.
     """
-    return next((rule.name for rule in furniture().line_rules if rule.matches(line)), None)
+    words = len(line.split())
+    rules = [rule for rule in furniture().line_rules if words <= rule.max_words]
+    key = label_key(line) if rules else ""
+    return next((rule.name for rule in rules if rule.matches(line, words, key)), None)
 
 
 def _related_marker(line: str) -> str | None:
@@ -620,7 +626,9 @@ def take_title(work: CleanWork) -> CleanWork:
 
 def _repeat_key(paragraph: str) -> str:
     """A paragraph with quotes, case and spacing normalised, for spotting repeats."""
-    return " ".join(paragraph.translate(_QUOTES).casefold().split())
+    if not paragraph.isascii():  # the quotes mapped are not ASCII
+        paragraph = paragraph.translate(_QUOTES)
+    return " ".join(paragraph.casefold().split())
 
 
 def drop_repeated(work: CleanWork) -> CleanWork:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -39,9 +40,16 @@ def signature(text: str) -> MinHash | None:
     grams = shingles(text)
     if not grams:
         return None
-    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_permutations())
     mh.update_batch(grams)
     return mh
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> np.ndarray:
+    """The permutation parameters every signature uses (seed 1), drawn once per process instead of
+    once per document."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def to_bytes(mh: MinHash) -> bytes:

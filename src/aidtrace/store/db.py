@@ -15,7 +15,7 @@ import os
 import re
 import socket
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -266,7 +266,7 @@ class Store:
         if previous is not None:
             doc.version = self._last_version_number(conn, doc) + 1
         doc.duplicate_of = self._original(conn, doc, candidates) or doc.duplicate_of
-        conn.execute(insert(t.documents).values(**_document_row(doc, minhash, run_id)))
+        conn.execute(insert(t.documents), _document_row(doc, minhash, run_id))
         if previous is None:
             return NEAR_DUPLICATE if doc.duplicate_of else NEW
         self._supersede(conn, previous.id, doc.id)
@@ -419,10 +419,14 @@ class Store:
                          .values(claimed_by=None, claimed_at=None))
 
     def minhashes(self) -> Iterator[tuple[str, bytes]]:
-        """(id, signature) of every live original document, for the near-duplicate index."""
+        """(id, signature) of every original document, for the near-duplicate index.
+
+        Earlier versions are included: a run's own index keeps a version it superseded, and a
+        copy that matches it is a duplicate of its current version (``_original``); a later run,
+        or one resumed after a crash, must decide the same way.
+        """
         d = t.documents.c
-        query = (select(d.id, d.minhash)
-                 .where(d.minhash.is_not(None), d.duplicate_of.is_(None), d.superseded_by.is_(None)))
+        query = select(d.id, d.minhash).where(d.minhash.is_not(None), d.duplicate_of.is_(None))
         with self._read() as conn:
             rows = conn.execute(query).all()
         return ((r.id, bytes(r.minhash)) for r in rows)
@@ -477,31 +481,66 @@ class Store:
         Returns:
             how many events and claims were stored (repeats of one id are stored once).
         """
+        return self.save_analyses([(doc_id, mentions, events, claims)])[0]
+
+    def save_analyses(self, analyses: Sequence[tuple[str, list[Mention], list[Event], list[Claim]]],
+                      ) -> list[tuple[int, int]]:
+        """``save_analysis`` for several documents in one transaction and a few statements (an
+        ingest saves a partition at a time): all are stored, or none.
+
+        Args:
+            analyses: (document id, mentions, events, claims), each document once.
+        Returns:
+            for each, how many events and claims were stored.
+        """
+        if not analyses:
+            return []
+        ids = [a[0] for a in analyses]
         with self._tx() as conn:
-            row = conn.execute(select(t.documents).where(t.documents.c.id == doc_id)).first()
-            if row is None:
-                raise StoreError(f"document {doc_id} is not stored — ingest it before saving its analysis")
-            doc, superseded = _row_document(row), row.superseded_by is not None
-            conn.execute(delete(t.mentions).where(t.mentions.c.document_id == doc_id))
-            if mentions:
-                conn.execute(insert(t.mentions), [_mention_row(doc_id, m) for m in mentions])
-            event_rows = _unique([_event_row(e, doc, i, superseded) for i, e in enumerate(events)])
-            self._replace_rows(conn, t.events, doc_id, event_rows)
-            claim_rows = _unique([_claim_row(c, doc, i, superseded) for i, c in enumerate(claims)])
-            self._replace_rows(conn, t.claims, doc_id, claim_rows)
-            self._set_status(conn, doc_id, "analysed", None)
-            enqueue(conn, [doc_id])
-        return len(event_rows), len(claim_rows)
+            rows = {r.id: r for start in range(0, len(ids), 500) for r in conn.execute(
+                select(t.documents).where(t.documents.c.id.in_(ids[start:start + 500])))}
+            missing = [doc_id for doc_id in ids if doc_id not in rows]
+            if missing:
+                raise StoreError(f"document {missing[0]} is not stored — ingest it before saving its analysis")
+            mention_rows: list[dict[str, Any]] = []
+            event_rows: list[dict[str, Any]] = []
+            claim_rows: list[dict[str, Any]] = []
+            counts = []
+            for doc_id, mentions, events, claims in analyses:
+                row = rows[doc_id]
+                doc, superseded = _row_document(row), row.superseded_by is not None
+                mention_rows += [_mention_row(doc_id, m) for m in mentions]
+                mine = _unique([_event_row(e, doc, i, superseded) for i, e in enumerate(events)])
+                theirs = _unique([_claim_row(c, doc, i, superseded) for i, c in enumerate(claims)])
+                event_rows += mine
+                claim_rows += theirs
+                counts.append((len(mine), len(theirs)))
+            for start in range(0, len(ids), 500):
+                conn.execute(delete(t.mentions).where(t.mentions.c.document_id.in_(ids[start:start + 500])))
+            if mention_rows:
+                conn.execute(insert(t.mentions), mention_rows)
+            self._replace_rows(conn, t.events, ids, event_rows)
+            self._replace_rows(conn, t.claims, ids, claim_rows)
+            for start in range(0, len(ids), 500):
+                conn.execute(update(t.documents).where(t.documents.c.id.in_(ids[start:start + 500]))
+                             .values(status="analysed", error=None, claimed_by=None, claimed_at=None))
+            enqueue(conn, ids)
+        return counts
 
     @staticmethod
-    def _replace_rows(conn: Connection, table: Any, doc_id: str, rows: list[dict[str, Any]]) -> None:
-        """Insert a document's new rows; earlier rows with other ids stay, superseded."""
+    def _replace_rows(conn: Connection, table: Any, doc_ids: list[str], rows: list[dict[str, Any]]) -> None:
+        """Insert the documents' new rows; their earlier rows with other ids stay, superseded.
+
+        Every earlier row of the documents is marked superseded, then those the new rows
+        replace (same id) are deleted: what stays marked is exactly what the analysis no longer
+        gives. On a first analysis there is nothing to mark or delete.
+        """
+        for start in range(0, len(doc_ids), 500):
+            conn.execute(update(table).where(table.c.document_id.in_(doc_ids[start:start + 500]),
+                                             table.c.superseded.is_(False)).values(superseded=True))
         ids = [r["id"] for r in rows]
-        mine = table.c.document_id == doc_id
-        stale = update(table).where(mine, table.c.id.not_in(ids)) if ids else update(table).where(mine)
-        conn.execute(stale.values(superseded=True))
         for start in range(0, len(ids), 500):
-            conn.execute(delete(table).where(mine, table.c.id.in_(ids[start:start + 500])))
+            conn.execute(delete(table).where(table.c.id.in_(ids[start:start + 500])))
         if rows:
             conn.execute(insert(table), rows)
 

@@ -81,7 +81,10 @@ def _finite(value: Any) -> Any:
 
 def dump_json(value: Any) -> str:
     """The one JSON serialiser of both backends: standard JSON, NaN and infinities as null."""
-    return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False)
+    try:  # almost every value has no such number: serialised as it is, without a copy
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), ensure_ascii=False, allow_nan=False)
 
 
 def make_engine(url: str, readonly: bool = False, immutable: bool = False) -> Engine:
