@@ -84,3 +84,45 @@ def test_jobs_zero_means_one_worker_per_core() -> None:
         assert isinstance(executor, pipeline.ProcessExecutor if pipeline.available_cores() > 1
                           else pipeline.LocalExecutor)
     assert isinstance(pipeline.executor_for(Settings.load(jobs=1)), pipeline.LocalExecutor)
+
+
+
+PRELOAD_DRIVER = """
+import sys, time
+from aidtrace import pipeline
+from aidtrace.settings import Settings
+
+def loaded(model):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if pipeline._LOADING.acquire(timeout=1):  # held while the worker's own thread loads
+            try:
+                if model in pipeline._LOADED:
+                    from aidtrace.nlp.pipeline import load_nlp
+                    return load_nlp.cache_info().currsize > 0
+            finally:
+                pipeline._LOADING.release()
+        time.sleep(0.05)
+    return False
+
+def loaded_now(model):
+    time.sleep(2)
+    return model in pipeline._LOADED
+
+if __name__ == "__main__":
+    model = Settings().spacy_model
+    with pipeline.ProcessExecutor(2, preload=model) as executor:
+        print(list(executor.map(loaded, [model, model])))
+    with pipeline.ProcessExecutor(2) as executor:
+        print(list(executor.map(loaded_now, [model, model])))
+"""
+
+
+def test_workers_load_the_models_as_they_start() -> None:
+    """The workers load spaCy and the dictionaries in a thread of their own from the start, while
+    the parent opens the store and the documents are read; the first analysis finds them loaded.
+    Without ``preload`` nothing is loaded before an analysis asks (a fresh process, so that no
+    model is inherited)."""
+    done = subprocess.run([sys.executable, "-c", PRELOAD_DRIVER], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[True, True]", "[False, False]"]

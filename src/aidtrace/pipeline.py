@@ -139,16 +139,18 @@ class LocalExecutor:
 class ProcessExecutor:
     """Runs partitions in worker processes on this machine (``--jobs N``, the default).
 
-    Each worker loads spaCy and the dictionaries once, at its first analysis. A bounded
-    window of partitions is submitted ahead, and results are yielded in submission order,
-    so the one writer in this process stores them exactly as a serial run would.
+    Each worker loads spaCy and the dictionaries once: given ``preload`` (a spaCy model name), in
+    a thread of its own as soon as it starts, while this process opens the store and the
+    workers read; else at its first analysis. A bounded window of partitions is submitted ahead,
+    and results are yielded in submission order, so the one writer in this process stores them
+    exactly as a serial run would.
     """
 
     # Documents per analysis partition: small enough to keep every worker busy to the end of
     # a short run, large enough for spaCy's batching (a news story has ~30 sentences).
     partition_size: int | None = 16
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, preload: str | None = None) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -160,7 +162,7 @@ class ProcessExecutor:
         self.jobs = jobs
         self.ahead = 2 * jobs
         self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                         initializer=_start_worker)
+                                         initializer=_start_worker, initargs=(preload,))
         # Start the workers now, before the caller starts threads (a progress display): a fork
         # copies any lock another thread holds at that moment.
         for started in [self._pool.submit(os.getpid) for _ in range(jobs)]:
@@ -201,7 +203,7 @@ def available_cores() -> int:
 def executor_for(settings: Settings) -> LocalExecutor | ProcessExecutor:
     """The executor ``settings.jobs`` asks for (0: one worker per core); use it as a context manager."""
     jobs = settings.jobs if settings.jobs > 0 else available_cores()
-    return ProcessExecutor(jobs) if jobs > 1 else LocalExecutor()
+    return ProcessExecutor(jobs, preload=settings.spacy_model) if jobs > 1 else LocalExecutor()
 
 
 def _preload_reading() -> None:
@@ -213,12 +215,14 @@ def _preload_reading() -> None:
     from .ingest import dedup, meta, readers  # noqa: F401
 
 
-def _start_worker() -> None:
+def _start_worker(preload: str | None = None) -> None:
     # One worker per core: matrix products must not start threads of their own. A forked worker
     # inherits numpy from the parent, which asked for one BLAS thread before importing it
     # (``_preload_reading``); a spawned one asks here, before it imports numpy.
     one_blas_thread()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    if preload is not None:  # the first analysis waits for it (``_load_models`` holds a lock)
+        threading.Thread(target=_load_models, args=(preload,), daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -506,16 +510,23 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
 
 
 _LOADED: set[str] = set()
+_LOADING = threading.Lock()
 
 
 def _load_models(model: str) -> None:
     """Load the parser and the dictionaries once per process, then freeze them: the garbage
     collector's full collections no longer walk their millions of objects (they live as long
-    as the process)."""
-    if model in _LOADED:
-        return
-    _LOADED.add(model)
+    as the process). A worker may start this in a thread of its own; a call meanwhile waits."""
+    with _LOADING:
+        if model not in _LOADED:
+            _LOADED.add(model)
+            _load_models_now(model)
+
+
+def _load_models_now(model: str) -> None:
+    from .extract import items, money
     from .extract.actors import ActorDictionary
+    from .extract.candidates import automaton
     from .extract.triggers import load_lexicon
     from .nlp.pipeline import load_nlp
 
@@ -524,6 +535,9 @@ def _load_models(model: str) -> None:
             load_nlp(model)
             ActorDictionary.load()
             load_lexicon()
+            automaton()
+            items._taxonomy()
+            money._converter()
     except Exception:  # noqa: S110 - the same error is raised again, and recorded, per document
         return
     gc.freeze()
