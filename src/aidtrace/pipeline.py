@@ -7,8 +7,8 @@ inputs that cannot be read become rejections, documents whose analysis raises ar
 failed with the error and reported.
 
 Heavy modules are imported where they are used: the analysis stages load spaCy, lexicons
-and exchange rates, de-duplication needs numpy and datasketch (which pulls in scipy), and
-the store SQLAlchemy; ``aidtrace --help`` and ``aidtrace docs`` should wait for none of them.
+and exchange rates, de-duplication needs numpy, and the store SQLAlchemy; ``aidtrace --help``
+and ``aidtrace docs`` should wait for none of them.
 """
 
 from __future__ import annotations
@@ -209,8 +209,7 @@ def executor_for(settings: Settings) -> LocalExecutor | ProcessExecutor:
 def _preload_reading() -> None:
     """Import what every worker needs to read, clean and sign documents, once, in this process
     before the workers are forked: they inherit it instead of each importing it at its first
-    partition (half a second, most of it the scipy that datasketch imports, which this process
-    needs anyway for the near-duplicate index)."""
+    partition (numpy, the readers and the cleaner; this process needs them anyway)."""
     one_blas_thread()  # before numpy is first imported, here or in a worker
     from .ingest import dedup, meta, readers  # noqa: F401
 
