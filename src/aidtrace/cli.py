@@ -284,7 +284,8 @@ def executor_for(engine: EngineName, scheduler: str | None, workers: int | None,
         return
     from .dist.dask import DaskExecutor
 
-    with DaskExecutor(scheduler=scheduler, workers=workers, partition_size=settings.batch_size) as executor:
+    with DaskExecutor(scheduler=scheduler, workers=workers, partition_size=settings.partition_size,
+                      preload=settings.spacy_model) as executor:
         yield executor
 
 

