@@ -126,3 +126,30 @@ def test_workers_load_the_models_as_they_start() -> None:
     done = subprocess.run([sys.executable, "-c", PRELOAD_DRIVER], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["[True, True]", "[False, False]"]
+
+
+BLAS_DRIVER = """
+import numpy  # before aidtrace: its BLAS has started with a thread per core
+from threadpoolctl import threadpool_info
+from aidtrace import pipeline
+
+def blas_threads(_):
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+if __name__ == "__main__":
+    with pipeline.ProcessExecutor(2) as executor:
+        print(list(executor.map(blas_threads, [0, 1])), blas_threads(0))
+"""
+
+
+def test_workers_run_one_blas_thread_even_when_numpy_was_imported_first() -> None:
+    """A program that imported numpy before aidtrace forks workers whose BLAS would start a thread
+    per core (a parse at half speed): the workers limit it to one."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                                            "MKL_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", BLAS_DRIVER], capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr
+    workers, parent = done.stdout.split("]")
+    assert workers + "]" == "[1, 1]" and int(parent) == 1  # the parent's own pool, limited before the fork

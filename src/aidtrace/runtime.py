@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,9 +24,19 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def one_blas_thread() -> None:
-    """One BLAS thread per process, unless the environment already says otherwise."""
+    """One BLAS thread per process, unless the environment already says otherwise.
+
+    The environment is read by numpy's BLAS when numpy is first imported. When numpy is already
+    there (a program that imported it before calling aidtrace, or a worker forked from one), the
+    running BLAS is limited directly (threadpoolctl): a worker whose BLAS starts a thread per
+    core parses at half the speed.
+    """
     for name in BLAS_THREADS:
         os.environ.setdefault(name, "1")
+    if "numpy" in sys.modules and os.environ["OPENBLAS_NUM_THREADS"] == "1":
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
 
 
 @contextmanager
