@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -29,14 +30,22 @@ def one_blas_thread() -> None:
     The environment is read by numpy's BLAS when numpy is first imported. When numpy is already
     there (a program that imported it before calling aidtrace, or a worker forked from one), the
     running BLAS is limited directly (threadpoolctl): a worker whose BLAS starts a thread per
-    core parses at half the speed.
+    core parses at half the speed. That is done once per process, and only by its main thread:
+    threadpoolctl walks the loaded libraries under the dynamic loader's lock, which a thread
+    importing an extension module at the same time waits for while holding the GIL (a deadlock).
     """
+    global _LIMITED
     for name in BLAS_THREADS:
         os.environ.setdefault(name, "1")
-    if "numpy" in sys.modules and os.environ["OPENBLAS_NUM_THREADS"] == "1":
+    if (not _LIMITED and "numpy" in sys.modules and os.environ["OPENBLAS_NUM_THREADS"] == "1"
+            and threading.current_thread() is threading.main_thread()):
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1, user_api="blas")
+        _LIMITED = True
+
+
+_LIMITED = False
 
 
 @contextmanager
