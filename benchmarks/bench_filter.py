@@ -12,8 +12,10 @@ with ``--no-filter`` (every sentence parsed), and both exports are compared:
   (the acceptance scorer, run as a separate process on each export).
 
 It also times the filter itself on all those sentences: the automaton (``extract.candidates``)
-against the regular expressions it replaces (``triggers.is_candidate or claims.may_hold_claim``),
-and checks that both make the same decision for every sentence.
+against the regular expressions it replaced (``triggers.is_candidate or claims.may_hold_claim``):
+the regular expressions pass every sentence with a trigger word, the automaton only those that
+also hold the words one of its readings needs, so it passes fewer; a sentence it passes that the
+regular expressions do not would be a fault (reported as "passed only by the automaton").
 
 Usage: .venv/bin/python benchmarks/bench_filter.py [--jobs N] [--sets seeds news_dev plover_dev voa]
 """
@@ -99,7 +101,8 @@ def measure(name: str, settings: Settings, workdir: Path) -> tuple[dict[str, Any
 
 
 def filter_speed(sentences: list[str]) -> str:
-    """Both filters over the same sentences: time, and whether any decision differs."""
+    """Both filters over the same sentences: time, how many each passes, and any sentence that only
+    the automaton passes."""
     is_candidate(sentences[0])
     by_regex = [triggers.is_candidate(s) or claims.may_hold_claim(s) for s in sentences[:5]]
     start = time.perf_counter()
@@ -108,10 +111,11 @@ def filter_speed(sentences: list[str]) -> str:
     start = time.perf_counter()
     by_automaton = [is_candidate(s) for s in sentences]
     auto_s = time.perf_counter() - start
-    differ = sum(a != b for a, b in zip(by_regex, by_automaton, strict=True))
+    only_automaton = sum(b and not a for a, b in zip(by_regex, by_automaton, strict=True))
     return (f"filter over {len(sentences):,} sentences: regular expressions {1000 * regex_s / len(sentences):.3f} "
-            f"ms/sentence, automaton {1000 * auto_s / len(sentences):.3f} ms/sentence "
-            f"({regex_s / auto_s:.0f}x); decisions that differ: {differ}")
+            f"ms/sentence, {sum(by_regex):,} passed; automaton {1000 * auto_s / len(sentences):.3f} ms/sentence "
+            f"({regex_s / auto_s:.0f}x), {sum(by_automaton):,} passed; passed only by the automaton: "
+            f"{only_automaton}")
 
 
 def main() -> None:
