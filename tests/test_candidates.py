@@ -98,6 +98,8 @@ def test_without_conditions_the_same_decision_on_hostile_spellings(unconditional
     ("They held talks in Rome.", True),  # a light verb carries the meeting noun
     ("Talks are difficult.", False),  # the noun alone is a topic
     ("Officials said Kenya should return the land.", True),  # a reported demand
+    ("The president said Israel should halt the strikes.", True),  # "said": an irregular speech verb
+    ("Israel should halt the strikes.", False),  # no one reports it: no demand, and no aid halted
     ("The weather in Lviv was cold.", False),
 ])
 def test_a_trigger_word_counts_with_the_words_of_one_of_its_readings(sentence: str, kept: bool) -> None:
@@ -158,3 +160,18 @@ def test_new_lexicon_words_flow_through(monkeypatch: pytest.MonkeyPatch) -> None
     built = candidates._build()
     assert built.flags("Ruritania zorbified its neighbour.") & TRIGGER
     assert automaton().flags("Ruritania zorbified its neighbour.") & TRIGGER == 0  # the packaged one
+
+
+def test_the_conditions_know_every_spelling_the_lemmatizer_maps_to_a_word_they_ask_for() -> None:
+    """The coder compares lemmas; the filter compares spellings. Every irregular form that the
+    model's lemmatizer maps to a speech verb, a light verb or a class word is among the forms the
+    filter looks for ("said" for "say", "has" and "had" for "have", "memoranda")."""
+    lex = triggers.load_lexicon()
+    exceptions = triggers.lemma_exceptions()
+    assert "said" in exceptions["say"] and {"has", "had"} <= exceptions["have"]
+    conditions = triggers.candidate_conditions(lex)
+    asked = frozenset().union(*(need for alternatives in conditions.values() for alt in alternatives for need in alt))
+    wanted = set(lex.speech_verbs) | set(lex.light_verbs) | set().union(*lex.classes.values())
+    missing = sorted(form for lemma in wanted for form in exceptions.get(lemma, ()) if form not in asked
+                     and lemma in asked)
+    assert missing == []

