@@ -158,6 +158,25 @@ def test_a_copy_of_a_superseded_version_is_a_duplicate_in_a_later_run_as_in_the_
     assert outcomes[0] == outcomes[1]
 
 
+def test_a_document_the_database_refuses_fails_alone_in_its_partition(tmp_path: Path) -> None:
+    from aidtrace.errors import StoreError
+    from aidtrace.ingest.dedup import NearDuplicateIndex, signature, to_bytes
+
+    texts = [WIRE, WIRE + " \x00", HALT]
+    docs = [make_doc(text, external_id=f"d{i}.txt") for i, text in enumerate(texts)]
+    items = [pipeline.Prepared(doc, to_bytes(signature(doc.text))) for doc in docs]
+    index = NearDuplicateIndex(threshold=0.8)
+    with Store.open(str(tmp_path / "a.db")) as store:
+        results = pipeline._store_documents(store, index, items, None)
+        assert [type(r) for r in results] == [tuple, StoreError, tuple]
+        assert [d.external_id for d in store.documents()] == ["d0.txt", "d2.txt"]
+        assert len(index) == 2 and docs[1].id not in index  # the index holds what is stored
+        # the same partition again: every document is decided against the store, once
+        again = pipeline._store_documents(store, index, items, None)
+        assert [r[1] if isinstance(r, tuple) else "error" for r in again] == ["duplicate", "error", "duplicate"]
+        assert len(store.documents()) == 2 and len(index) == 2
+
+
 def test_ingest_into_postgresql(seeds_dir: Path, postgres_server: str) -> None:
     import psycopg
 

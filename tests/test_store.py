@@ -6,13 +6,14 @@ import hashlib
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from aidtrace.errors import UsageError
+from aidtrace.errors import StoreError, UsageError
 from aidtrace.model import (
     Claim,
     DateSpan,
@@ -201,6 +202,43 @@ def test_an_earlier_version_is_not_a_near_duplicate(store: Store) -> None:
     new = make_doc(UPDATED)
     assert store.add_document(new, near_duplicates=[old.id]) == NEW_VERSION
     assert new.duplicate_of is None
+
+
+def _decisions(add: Any, docs: list[Document]) -> list[tuple[str, int, str | None]]:
+    """(outcome, version, duplicate_of) of each document added in turn, each with the ones
+    before it as near-duplicate candidates (as the index would propose them)."""
+    out = []
+    for i, doc in enumerate(docs):
+        out.append((add(doc, None, [d.id for d in docs[:i]]), doc.version, doc.duplicate_of))
+    return out
+
+
+def _articles() -> list[Document]:
+    """A story, a copy, its update, a copy of the first version, the same story from another
+    outlet, and a revert of the update."""
+    return [make_doc(), make_doc(external_id="copy.txt"), make_doc(UPDATED),
+            make_doc(external_id="copy-2.txt"), make_doc(ARTICLE.replace("(dpa)", "(AFP)"), external_id="afp.txt"),
+            make_doc(), make_doc(UPDATED)]
+
+
+def test_documents_added_in_one_batch_are_decided_as_one_by_one(tmp_path: Path) -> None:
+    with Store.open(str(tmp_path / "single.db")) as single, Store.open(str(tmp_path / "batch.db")) as batched:
+        alone = _decisions(lambda d, m, c: single.add_document(d, m, c, None), _articles())
+        with batched.document_batch() as batch:
+            together = _decisions(batch.add, _articles())
+        assert together == alone
+        assert {NEW, DUPLICATE, NEW_VERSION, NEAR_DUPLICATE} <= {o for o, _, _ in alone}
+        assert batched.documents() == single.documents()
+        assert ([d.id for d in batched.documents_to_analyse()] == [d.id for d in single.documents_to_analyse()])
+
+
+def test_a_document_the_database_refuses_ends_its_batch_and_nothing_of_it_is_stored(store: Store) -> None:
+    bad = make_doc(ARTICLE + " \x00", external_id="nul.txt")
+    with pytest.raises(StoreError, match="NUL characters"), store.document_batch() as batch:
+        assert batch.add(make_doc()) == NEW
+        batch.add(bad)
+    assert store.documents() == []
+    assert store.add_document(make_doc()) == NEW  # the store is usable after the rollback
 
 
 # ---------------------------------------------------------------------- analysis results

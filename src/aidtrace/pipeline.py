@@ -22,7 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
@@ -378,8 +378,8 @@ def store_units(store: Store, units: Iterable[Any], settings: Settings, summary:
                 fmt: str = "auto", date: str | None = None, progress: Progress | None = None,
                 executor: Executor | None = None) -> None:
     """Read inputs (on the executor, one input per partition), clean their records (on the
-    executor, in partitions), and store each document (one transaction each) or rejection (in
-    batches), in input order."""
+    executor, in partitions), and store the documents of each partition (one transaction per
+    partition) and the rejections (in batches), in input order."""
     from .ingest.dedup import NearDuplicateIndex
 
     executor = executor or LocalExecutor()
@@ -390,6 +390,8 @@ def store_units(store: Store, units: Iterable[Any], settings: Settings, summary:
     size = executor.partition_size or max(1, settings.batch_size) * 4
     try:
         for items in executor.map(prepare_partition, _partitions(records, size)):
+            stored = iter(_store_documents(store, index, [i for i in items if isinstance(i, Prepared)],
+                                           summary.run_id))
             for item in items:
                 if isinstance(item, Notice):
                     summary.add_notice(item)
@@ -398,7 +400,7 @@ def store_units(store: Store, units: Iterable[Any], settings: Settings, summary:
                 if isinstance(item, Rejection):
                     _reject(store, summary, item, pending)
                 else:
-                    _store_document(store, index, item, summary, pending)
+                    _record_stored(store, summary, item.doc, next(stored), pending)
                 if progress:
                     progress("read", summary.read, None)
     finally:
@@ -428,24 +430,68 @@ def _build(rec: RawRecord) -> Document | Rejection:
                          reason=f"cannot clean this record ({_describe(err)})")
 
 
-def _store_document(store: Store, index: NearDuplicateIndex, item: Prepared, summary: RunSummary,
-                    pending: list[Rejection]) -> None:
+Stored = tuple[Document, str] | StoreError
+
+
+def _store_documents(store: Store, index: NearDuplicateIndex, items: list[Prepared],
+                     run_id: int | None) -> list[Stored]:
+    """Store a partition's documents in one transaction, each checked against the index and the
+    documents before it; for each, the stored document and its outcome, or the error that
+    refused it. If the database refuses any, the transaction is rolled back and the documents
+    are stored one by one, so that only the refused one fails."""
     from .ingest.dedup import from_bytes
 
-    doc = item.doc
-    sig = from_bytes(item.minhash) if item.minhash else None
-    candidates = index.query(sig) if sig is not None else []
+    if not items:
+        return []
+    results: list[Stored] = []
+    indexed: list[str] = []
     try:
-        outcome = store.add_document(doc, item.minhash, candidates, summary.run_id)
+        with store.document_batch(run_id) as batch:
+            for item in items:
+                doc = replace(item.doc)  # the batch sets version, duplicate_of and (a revert) id
+                sig = from_bytes(item.minhash) if item.minhash else None
+                outcome = batch.add(doc, item.minhash, index.query(sig) if sig is not None else [])
+                results.append((doc, outcome))
+                if _indexable(doc, sig, outcome) and doc.id not in index:
+                    index.add(doc.id, sig)  # type: ignore[arg-type]
+                    indexed.append(doc.id)
+        return results
+    except StoreError:
+        for doc_id in indexed:
+            index.remove(doc_id)
+    return [_store_document(store, index, item, run_id) for item in items]
+
+
+def _store_document(store: Store, index: NearDuplicateIndex, item: Prepared, run_id: int | None) -> Stored:
+    """``_store_documents`` for one document, in a transaction of its own."""
+    from .ingest.dedup import from_bytes
+
+    doc = replace(item.doc)
+    sig = from_bytes(item.minhash) if item.minhash else None
+    try:
+        outcome = store.add_document(doc, item.minhash, index.query(sig) if sig is not None else [], run_id)
     except StoreError as err:
-        _reject(store, summary, Rejection(source=doc.source, line=doc.line, reason=str(err),
+        return err
+    if _indexable(doc, sig, outcome):
+        index.add(doc.id, sig)  # type: ignore[arg-type]
+    return doc, outcome
+
+
+def _indexable(doc: Document, sig: Any, outcome: str) -> bool:
+    """Whether a stored document joins the near-duplicate index (an original, just stored)."""
+    return sig is not None and outcome in (NEW, NEW_VERSION) and doc.duplicate_of is None
+
+
+def _record_stored(store: Store, summary: RunSummary, read: Document, stored: Stored,
+                   pending: list[Rejection]) -> None:
+    if isinstance(stored, StoreError):
+        _reject(store, summary, Rejection(source=read.source, line=read.line, reason=str(stored),
                                           hint="fix the database problem and ingest again"), pending)
         return
+    doc, outcome = stored
     summary.add_outcome(outcome)
     if outcome in (NEW, NEW_VERSION):
         summary.document_ids.append(doc.id)
-    if sig is not None and outcome in (NEW, NEW_VERSION) and doc.duplicate_of is None:
-        index.add(doc.id, sig)
 
 
 # ---------------------------------------------------------------------- analysis

@@ -149,6 +149,9 @@ class NearDuplicateIndex:
     def __len__(self) -> int:
         return len(self._values)
 
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._values
+
     def _bands(self, values: np.ndarray) -> list[bytes]:
         data = values.tobytes()
         return [data[start * 4:end * 4] for start, end in self._ranges]

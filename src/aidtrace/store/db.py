@@ -25,6 +25,7 @@ from sqlalchemy import (
     Engine,
     Row,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -248,11 +249,23 @@ class Store:
                 return DUPLICATE
             raise
 
+    @contextmanager
+    def document_batch(self, run_id: int | None = None) -> Iterator[DocumentBatch]:
+        """``add_document`` for many documents in one transaction (an ingest stores a partition at
+        a time: one commit instead of one per document), all stored or none.
+
+        Raises:
+            StoreError: from ``add`` or at the end of the block; nothing of the batch is stored
+            (the caller stores its documents one by one to find the one refused).
+        """
+        with self._tx() as conn:
+            if self.is_postgresql:  # versions of one article must not be decided concurrently
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_DOCUMENT_LOCK})
+            yield DocumentBatch(self, conn, run_id)
+
     def _add_document(self, conn: Connection, doc: Document, minhash: bytes | None,
                       candidates: list[str], run_id: int | None) -> str:
-        d = t.documents.c
-        stored = conn.execute(select(d.id, d.superseded_by, d.external_id, d.url, d.version)
-                              .where(d.content_hash == doc.content_hash)).first()
+        stored = conn.execute(_BY_CONTENT, {"content_hash": doc.content_hash}).first()
         previous = self._latest_version(conn, doc)
         if stored is not None:
             if (stored.superseded_by is None or previous is None or previous.id == stored.id
@@ -305,11 +318,11 @@ class Store:
         url = t.documents.c.url
         return or_(same_id, and_(url.is_not(None), url == doc.url))
 
-    def _latest_version(self, conn: Connection, doc: Document) -> Row[Any, Any] | None:
-        query = (select(t.documents.c.id, t.documents.c.version)
-                 .where(self._same_article(doc), t.documents.c.superseded_by.is_(None))
-                 .order_by(t.documents.c.version.desc(), t.documents.c.ingested_at.desc()))
-        return conn.execute(query).first()
+    @staticmethod
+    def _latest_version(conn: Connection, doc: Document) -> Row[Any, Any] | None:
+        if doc.url:
+            return conn.execute(_LATEST_BY_ID_OR_URL, {"external_id": doc.external_id, "url": doc.url}).first()
+        return conn.execute(_LATEST_BY_ID, {"external_id": doc.external_id}).first()
 
     def _original(self, conn: Connection, doc: Document, candidates: list[str]) -> str | None:
         """The earliest stored original among near-duplicate candidates (not earlier versions)."""
@@ -783,6 +796,37 @@ def _has_nul(value: Any, depth: int = 0) -> bool:
     if isinstance(value, list | tuple):
         return any(_has_nul(v, depth + 1) for v in value)
     return False
+
+
+# The statements run for every document stored, built once (SQLAlchemy then skips building and
+# compiling them: a third of the cost of storing a document).
+_BY_CONTENT = (select(t.documents.c.id, t.documents.c.superseded_by, t.documents.c.external_id,
+                      t.documents.c.url, t.documents.c.version)
+               .where(t.documents.c.content_hash == bindparam("content_hash")))
+_LATEST_BY_ID, _LATEST_BY_ID_OR_URL = (
+    select(t.documents.c.id, t.documents.c.version)
+    .where(same, t.documents.c.superseded_by.is_(None))
+    .order_by(t.documents.c.version.desc(), t.documents.c.ingested_at.desc())
+    for same in (t.documents.c.external_id == bindparam("external_id"),
+                 or_(t.documents.c.external_id == bindparam("external_id"),
+                     and_(t.documents.c.url.is_not(None), t.documents.c.url == bindparam("url")))))
+
+
+class DocumentBatch:
+    """The documents added in one ``Store.document_batch`` transaction."""
+
+    def __init__(self, store: Store, conn: Connection, run_id: int | None) -> None:
+        self._store, self._conn, self._run_id = store, conn, run_id
+
+    def add(self, doc: Document, minhash: bytes | None = None, near_duplicates: Iterable[str] = ()) -> str:
+        """As ``Store.add_document``, inside the batch's transaction (which a ``StoreError``
+        raised here must end)."""
+        _refuse_nul(doc)
+        try:
+            return self._store._add_document(self._conn, doc, minhash, list(near_duplicates), self._run_id)
+        except SQLAlchemyError as err:
+            raise StoreError(f"{self._store.display_url}: database write failed ({short_error(err)}) — "
+                             "check disk space and permissions, then run again") from err
 
 
 def _refuse_nul(doc: Document) -> None:
