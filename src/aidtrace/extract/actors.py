@@ -25,13 +25,13 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
-from ..cache import cached
+from ..cache import LazyValues, cached
 from ..datafiles import grammar_words, load_yaml, read_text
 from ..model import Document, Entity, Mention
 from ..nlp.pipeline import Sentence
@@ -258,7 +258,7 @@ class ActorDictionary:
     """The actor gazetteer, role nouns and people, compiled once per process."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, Entry] = {}
+        self._names: dict[str, Entry] = {}  # the gazetteer while it is built; then ``entries``
         self.states: dict[str, Entity] = {}
         self.people: list[Person] = []
         self.roles: dict[str, RoleNoun] = {}
@@ -278,6 +278,9 @@ class ActorDictionary:
         self._load_places()
         self._load_agents()
         self._compile()
+        # Loaded from the cache, an entry is made when its name is first met (``LazyValues``).
+        self.entries: Mapping[str, Entry] = LazyValues(self._names)
+        del self._names
 
     @classmethod
     @cache
@@ -288,7 +291,7 @@ class ActorDictionary:
     # ------------------------------------------------------------------ loaders
 
     def _add(self, name: str, entry: Entry) -> None:
-        self.entries.setdefault(name, entry)
+        self._names.setdefault(name, entry)
 
     def _load_countries(self) -> None:
         for row in _country_rows():
@@ -364,7 +367,7 @@ class ActorDictionary:
                 for sn in item.get("surnames") or {n.split()[-1] for n in item["names"]}:
                     surnames.setdefault(sn, []).append(person)
         for sn, owners in surnames.items():
-            if len({p.id for p in owners}) == 1 and sn not in self.entries:
+            if len({p.id for p in owners}) == 1 and sn not in self._names:
                 self._add(sn, Entry("surname", person=owners[0]))
 
     def _load_generated_actors(self) -> None:
@@ -373,7 +376,7 @@ class ActorDictionary:
         project's tables already resolve is left out whole (docs/DATA.md)."""
         for row in _generated_rows():
             names = row.names
-            if any(n in self.entries for n in names):
+            if any(n in self._names for n in names):
                 continue
             if row.kind == "person":
                 person = Person(row.id, row.name, None, row.roles)
@@ -390,7 +393,7 @@ class ActorDictionary:
         for name, place in _generated_places():
             if len(place.spells) > 1:
                 histories.setdefault(place.spells[-1][0], Counter())[place.spells] += 1
-            if name not in self.entries:
+            if name not in self._names:
                 self._add(name, Entry("place", place.entity_on(date.today()), place=place))
         for country, counts in histories.items():
             self.formerly[country] = Place(country, counts.most_common(1)[0][0])
@@ -418,7 +421,7 @@ class ActorDictionary:
                 self.roles.setdefault(key, noun)
 
     def _compile(self) -> None:
-        names = sorted(self.entries, key=len, reverse=True)
+        names = sorted(self._names, key=len, reverse=True)
         self.name_re = re.compile(r"(?<![\w.])(?:" + _trie_regex(names) + r")(?![\w])")
         lower = [f for f in self.roles if f == f.lower()]
         exact = [f for f in self.roles if f != f.lower()]

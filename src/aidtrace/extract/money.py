@@ -337,7 +337,14 @@ def _converter() -> Any:
 def _build_converter() -> Any:
     from currency_converter import CurrencyConverter
 
-    return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+    from ..cache import LazyValues
+
+    converter = CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True)
+    # 41 currencies of 10,000 daily rates each: loaded from the cache, a currency's rates are
+    # unpickled when it is first converted (the library only reads ``_rates[currency]``).
+    if isinstance(getattr(converter, "_rates", None), dict):
+        converter._rates = LazyValues(converter._rates)
+    return converter
 
 
 # A rate older than this before the requested date is not a rate for that date (RUB after 2022).
