@@ -44,10 +44,12 @@ class Stage:
     best_date: Report | None = None
     best_value: Report | None = None
     items: dict[str, str | None] = field(default_factory=dict)  # canonical -> category
+    triggers: set[str] = field(default_factory=set)  # the trigger words of its reports
 
     def add(self, rep: Report) -> None:
         self.reports.append(rep)
         self.documents.add(rep.document_id)
+        self.triggers.add(_trigger(rep))
         self.pairs |= rep.pairs
         for item in rep.items:
             self.items.setdefault(item.canonical, item.category)
@@ -288,7 +290,7 @@ def restatement_match(rep: Report, stage: Stage, rules: Rules) -> dict[str, Any]
         return None
     if not anchored and max(rep.hi - rep.lo, stage.best_date.hi - stage.best_date.lo) > COARSE_DAYS:
         return None  # "in 2022" on both sides says nothing about which act: something specific must tie them
-    if not anchored and _one_party(rep) and _trigger(rep) not in {_trigger(r) for r in stage.reports}:
+    if not anchored and _one_party(rep) and _trigger(rep) not in stage.triggers:
         return None  # one party and no target ("the US declined", "the US asked"): too little to be one act
     against = stage.best_date
     return {
