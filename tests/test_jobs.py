@@ -153,3 +153,44 @@ def test_workers_run_one_blas_thread_even_when_numpy_was_imported_first() -> Non
     assert done.returncode == 0, done.stderr
     workers, parent = done.stdout.split("]")
     assert workers + "]" == "[1, 1]" and int(parent) == 1  # the parent's own pool, limited before the fork
+
+
+@pytest.mark.parametrize(("size", "pending", "workers", "expected"), [
+    (128, 10_000, 2, 128),  # a long run: the configured size
+    (128, 89, 2, 12),  # a short one: four partitions per worker (89 / 8, rounded up)
+    (16, 89, 2, 12),
+    (16, 3, 2, 1),
+    (16, 0, 2, 1),
+    (128, 1_000, 16, 16),  # a larger cluster cuts finer
+])
+def test_analysis_partitions_give_every_worker_work(size: int, pending: int, workers: int, expected: int) -> None:
+    assert pipeline.analysis_partition_size(size, pending, workers) == expected
+
+
+class RecordingExecutor(pipeline.LocalExecutor):
+    """Runs partitions in this process, as ``--jobs 1``, as if it had ``workers`` workers, and
+    records the size of each analysis partition."""
+
+    partition_size = 128
+
+    def __init__(self, workers: int) -> None:
+        self.workers, self.sizes = workers, []
+
+    def worker_count(self) -> int:
+        return self.workers
+
+    def map(self, fn: Any, partitions: Any) -> Any:
+        for partition in partitions:
+            if getattr(fn, "func", None) is pipeline.analyse_partition:
+                self.sizes.append(len(partition))
+            yield fn(partition)
+
+
+def test_a_short_run_is_cut_into_partitions_for_every_worker(shared: Path, tmp_path: Path) -> None:
+    lines = (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()[:10]
+    (tmp_path / "ten.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    executor = RecordingExecutor(workers=2)
+    summary = pipeline.ingest([str(tmp_path / "ten.jsonl")], Settings.load(db=str(tmp_path / "a.db")),
+                              executor=executor)
+    assert summary.analysed == 10
+    assert executor.sizes == [2] * 5  # 10 documents, 4 partitions per worker: 2 at a time

@@ -118,6 +118,9 @@ class Executor(Protocol):
     def partition_size(self) -> int | None:
         """Documents per analysis partition (None: the pipeline decides)."""
 
+    def worker_count(self) -> int:
+        """How many partitions run at once."""
+
     def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]: ...
 
 
@@ -125,6 +128,9 @@ class LocalExecutor:
     """Runs every partition in this process, one after the other (``--jobs 1``)."""
 
     partition_size: int | None = None
+
+    def worker_count(self) -> int:
+        return 1
 
     def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]:
         return map(fn, partitions)
@@ -167,6 +173,9 @@ class ProcessExecutor:
         # copies any lock another thread holds at that moment.
         for started in [self._pool.submit(os.getpid) for _ in range(jobs)]:
             started.result()
+
+    def worker_count(self) -> int:
+        return self.jobs
 
     def map(self, fn: Callable[[T], R], partitions: Iterable[T]) -> Iterator[R]:
         window: deque[Future[R]] = deque()
@@ -510,7 +519,8 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
     # Several spaCy batches per partition in one process (fewer, longer nlp.pipe calls).
     from .store.db import worker_id
 
-    size = executor.partition_size or max(1, settings.batch_size) * 4
+    size = analysis_partition_size(executor.partition_size or max(1, settings.batch_size) * 4, total,
+                                   executor.worker_count())
     owner = worker_id()
     done = 0
 
@@ -526,6 +536,18 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
                 progress("analyse", done, max(total, done))
     finally:
         store.release_claims(owner)
+
+
+# A run is cut into at least this many partitions per worker, so that no worker waits idle
+# while another finishes a long last partition.
+PARTITIONS_PER_WORKER = 4
+
+
+def analysis_partition_size(size: int, pending: int, workers: int) -> int:
+    """Documents per analysis partition: ``size``, or fewer when ``pending`` documents would
+    otherwise make fewer than ``PARTITIONS_PER_WORKER`` partitions per worker."""
+    share = -(-pending // (PARTITIONS_PER_WORKER * max(1, workers)))
+    return max(1, min(size, share))
 
 
 def analyse_partition(docs: list[Document], settings: Settings) -> list[tuple[Document, Analysis | Exception]]:

@@ -56,7 +56,7 @@ class DaskExecutor:
             the documents are read (``PreloadModels``).
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, partition_size: int = 64,
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, partition_size: int = 128,
                  preload: str | None = None):
         if scheduler and workers:
             raise EngineError("give either --scheduler (an existing cluster) or --workers (a local one), not both")
