@@ -292,8 +292,8 @@ class Store:
         return doc.published is not None and current is not None and doc.published < current
 
     def _last_version_number(self, conn: Connection, doc: Document) -> int:
-        return int(conn.execute(select(func.max(t.documents.c.version))
-                                .where(self._same_article(doc))).scalar() or 0)
+        same, params = self._same_article(doc)
+        return int(conn.execute(select(func.max(t.documents.c.version)).where(same), params).scalar() or 0)
 
     def _restore(self, conn: Connection, old_id: str, current_id: str) -> None:
         """Make a superseded version current again (its analysis is still valid: same content)."""
@@ -309,29 +309,26 @@ class Store:
                 t.documents.c.content_hash == content_hash)).first() is not None
 
     @staticmethod
-    def _same_article(doc: Document) -> Any:
-        """SQL condition: a stored document with the same external id or url as ``doc``."""
-        same_id = t.documents.c.external_id == doc.external_id
+    def _same_article(doc: Document) -> tuple[Any, dict[str, str]]:
+        """SQL condition: a stored document with the same external id or url as ``doc``; and its
+        parameters."""
         if not doc.url:
-            return same_id
-        # Null-safe, so that NOT(...) keeps documents without a url.
-        url = t.documents.c.url
-        return or_(same_id, and_(url.is_not(None), url == doc.url))
+            return _SAME_ID, {"external_id": doc.external_id}
+        return _SAME_ID_OR_URL, {"external_id": doc.external_id, "url": doc.url}
 
-    @staticmethod
-    def _latest_version(conn: Connection, doc: Document) -> Row[Any, Any] | None:
-        if doc.url:
-            return conn.execute(_LATEST_BY_ID_OR_URL, {"external_id": doc.external_id, "url": doc.url}).first()
-        return conn.execute(_LATEST_BY_ID, {"external_id": doc.external_id}).first()
+    def _latest_version(self, conn: Connection, doc: Document) -> Row[Any, Any] | None:
+        _, params = self._same_article(doc)
+        return conn.execute(_LATEST_BY_ID_OR_URL if doc.url else _LATEST_BY_ID, params).first()
 
     def _original(self, conn: Connection, doc: Document, candidates: list[str]) -> str | None:
         """The earliest stored original among near-duplicate candidates (not earlier versions)."""
         if not candidates:
             return None
+        same, params = self._same_article(doc)
         rows = conn.execute(
             select(t.documents.c.id, t.documents.c.duplicate_of, t.documents.c.superseded_by)
-            .where(t.documents.c.id.in_(candidates), ~self._same_article(doc))
-            .order_by(t.documents.c.ingested_at, t.documents.c.id)).all()
+            .where(t.documents.c.id.in_(candidates), ~same)
+            .order_by(t.documents.c.ingested_at, t.documents.c.id), params).all()
         for row in rows:
             return row.duplicate_of or row.superseded_by or row.id
         return None
@@ -803,13 +800,15 @@ def _has_nul(value: Any, depth: int = 0) -> bool:
 _BY_CONTENT = (select(t.documents.c.id, t.documents.c.superseded_by, t.documents.c.external_id,
                       t.documents.c.url, t.documents.c.version)
                .where(t.documents.c.content_hash == bindparam("content_hash")))
+# Another version of the same article: the same external id, or the same url (null-safe, so
+# that NOT(...) keeps documents without a url). Parameters: ``Store._same_article``.
+_SAME_ID = t.documents.c.external_id == bindparam("external_id")
+_SAME_ID_OR_URL = or_(_SAME_ID, and_(t.documents.c.url.is_not(None), t.documents.c.url == bindparam("url")))
 _LATEST_BY_ID, _LATEST_BY_ID_OR_URL = (
     select(t.documents.c.id, t.documents.c.version)
     .where(same, t.documents.c.superseded_by.is_(None))
     .order_by(t.documents.c.version.desc(), t.documents.c.ingested_at.desc())
-    for same in (t.documents.c.external_id == bindparam("external_id"),
-                 or_(t.documents.c.external_id == bindparam("external_id"),
-                     and_(t.documents.c.url.is_not(None), t.documents.c.url == bindparam("url")))))
+    for same in (_SAME_ID, _SAME_ID_OR_URL))
 
 
 class DocumentBatch:
@@ -821,12 +820,8 @@ class DocumentBatch:
     def add(self, doc: Document, minhash: bytes | None = None, near_duplicates: Iterable[str] = ()) -> str:
         """As ``Store.add_document``, inside the batch's transaction (which a ``StoreError``
         raised here must end)."""
-        _refuse_nul(doc)
-        try:
-            return self._store._add_document(self._conn, doc, minhash, list(near_duplicates), self._run_id)
-        except SQLAlchemyError as err:
-            raise StoreError(f"{self._store.display_url}: database write failed ({short_error(err)}) — "
-                             "check disk space and permissions, then run again") from err
+        _refuse_nul(doc)  # a database error propagates: the batch's transaction makes it a StoreError
+        return self._store._add_document(self._conn, doc, minhash, list(near_duplicates), self._run_id)
 
 
 def _refuse_nul(doc: Document) -> None:
