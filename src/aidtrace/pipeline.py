@@ -229,8 +229,14 @@ def _start_worker(preload: str | None = None) -> None:
     # (``_preload_reading``); a spawned one asks here, before it imports numpy.
     one_blas_thread()
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    if preload is not None:  # the first analysis waits for it (``_load_models`` holds a lock)
-        threading.Thread(target=_load_models, args=(preload,), daemon=True).start()
+    if preload is not None:
+        start_loading_models(preload)
+
+
+def start_loading_models(model: str) -> None:
+    """Load the parser and the dictionaries in a thread of this process's own; the first
+    analysis waits for it (``_load_models`` holds a lock) instead of loading them again."""
+    threading.Thread(target=_load_models, args=(model,), daemon=True).start()
 
 
 def _exit_with_parent(parent: int) -> None:

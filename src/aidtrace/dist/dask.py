@@ -130,8 +130,7 @@ class DaskExecutor:
 
 class PreloadModels(WorkerPlugin):
     """A Dask worker plugin: the worker starts loading a spaCy model and the dictionaries in a
-    thread of its own when it is registered (``pipeline._load_models``; its first analysis waits
-    for the load instead of starting one)."""
+    thread of its own when it is registered (``pipeline.start_loading_models``)."""
 
     name = "aidtrace-preload"
     idempotent = True
@@ -140,9 +139,7 @@ class PreloadModels(WorkerPlugin):
         self.model = model
 
     def setup(self, worker: Any) -> None:
-        import threading
-
         from .. import pipeline
 
-        threading.Thread(target=pipeline._load_models, args=(self.model,), daemon=True).start()
+        pipeline.start_loading_models(self.model)
 
