@@ -17,6 +17,7 @@ from aidtrace.dist.dask import DaskExecutor
 from aidtrace.errors import EngineError
 from aidtrace.settings import Settings
 from conftest import EXAMPLES
+from preload_probe import models_loaded
 
 
 @pytest.fixture(scope="module")
@@ -112,31 +113,12 @@ def test_the_local_cluster_workers_run_without_dask_overheads_spacy_does_not_nee
     assert seen == [{"profile": False, "gil": False, "trim": None, "blas": "1"}]
 
 
-def _models_loaded(model: str, wait: float) -> bool:
-    """On a worker: whether the models arrive (within ``wait`` seconds) without any analysis."""
-    import time
-
-    deadline = time.monotonic() + wait
-    while True:
-        if pipeline._LOADING.acquire(timeout=1):  # held while the worker's own thread loads
-            try:
-                if model in pipeline._LOADED:
-                    from aidtrace.nlp.pipeline import load_nlp
-
-                    return load_nlp.cache_info().currsize > 0
-            finally:
-                pipeline._LOADING.release()
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-
-
 def test_workers_start_loading_the_models_when_the_run_starts() -> None:
     """With ``preload`` each worker of the cluster loads the models in a thread from the start
     (while the parent reads), on a fresh LocalCluster whose workers have analysed nothing; without
     it nothing is loaded until the first analysis."""
     model = Settings().spacy_model
     with DaskExecutor(workers=1) as executor:
-        assert list(executor.client.run(_models_loaded, model, 2.0).values()) == [False]
+        assert list(executor.client.run(models_loaded, model, 2.0).values()) == [False]
     with DaskExecutor(workers=1, preload=model) as executor:
-        assert list(executor.client.run(_models_loaded, model, 120.0).values()) == [True]
+        assert list(executor.client.run(models_loaded, model, 120.0).values()) == [True]

@@ -87,23 +87,12 @@ def test_jobs_zero_means_one_worker_per_core() -> None:
 
 
 
-PRELOAD_DRIVER = """
+PRELOAD_DRIVER = f"""
 import sys, time
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from preload_probe import models_loaded
 from aidtrace import pipeline
 from aidtrace.settings import Settings
-
-def loaded(model):
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if pipeline._LOADING.acquire(timeout=1):  # held while the worker's own thread loads
-            try:
-                if model in pipeline._LOADED:
-                    from aidtrace.nlp.pipeline import load_nlp
-                    return load_nlp.cache_info().currsize > 0
-            finally:
-                pipeline._LOADING.release()
-        time.sleep(0.05)
-    return False
 
 def loaded_now(model):
     time.sleep(2)
@@ -112,7 +101,7 @@ def loaded_now(model):
 if __name__ == "__main__":
     model = Settings().spacy_model
     with pipeline.ProcessExecutor(2, preload=model) as executor:
-        print(list(executor.map(loaded, [model, model])))
+        print(list(executor.map(models_loaded, [model, model])))
     with pipeline.ProcessExecutor(2) as executor:
         print(list(executor.map(loaded_now, [model, model])))
 """

@@ -1,0 +1,25 @@
+"""Run in a worker process (``--jobs`` or Dask): whether its models have been loaded."""
+
+from __future__ import annotations
+
+import time
+
+from aidtrace import pipeline
+
+
+def models_loaded(model: str, wait: float = 120.0) -> bool:
+    """Whether the parser and the dictionaries of ``model`` are loaded in this process within
+    ``wait`` seconds, without any analysis asking for them."""
+    deadline = time.monotonic() + wait
+    while True:
+        if pipeline._LOADING.acquire(timeout=1):  # held while the worker's own thread loads
+            try:
+                if model in pipeline._LOADED:
+                    from aidtrace.nlp.pipeline import load_nlp
+
+                    return load_nlp.cache_info().currsize > 0
+            finally:
+                pipeline._LOADING.release()
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
