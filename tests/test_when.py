@@ -259,3 +259,48 @@ def test_no_publication_date_but_an_absolute_time():
 def test_publication_span_year():
     span = publication_span(date(2025, 1, 1), "year")
     assert (span.start, span.end, span.precision) == ("2025-01-01", "2025-12-31", "year")
+
+
+# ---------------------------------------------------------------------- pattern guards
+
+
+def _shared_sentences(shared) -> list[str]:  # noqa: ANN001 - the session fixture's Path
+    import json
+    import re
+
+    texts = [p.read_text(encoding="utf-8") for p in (*sorted((shared / "acceptance" / "news_dev").glob("d*.txt")),
+                                                      *sorted((shared / "seeds").glob("*.txt")))]
+    for name in ("acceptance/plover_gsr_dev_input.jsonl", "data/voa/voa_stories.jsonl"):
+        texts += [json.loads(line)["text"] for line in (shared / name).read_text(encoding="utf-8").splitlines()
+                  if line.strip()]
+    # sentences roughly (the guards see any text): lines, then after a full stop
+    return [s for text in texts for line in text.splitlines() for s in re.split(r"(?<=\.)\s+", line) if s.strip()]
+
+
+def test_guards_skip_only_patterns_that_cannot_match(shared) -> None:  # noqa: ANN001
+    """A pattern is skipped only when the sentence lacks every word it needs: the expressions
+    found are those of all patterns searched, on every shared sentence (news, seeds, PLOVER, VOA)."""
+    from aidtrace.extract.when import _base_times, _Ctx
+
+    sentences = _shared_sentences(shared)
+    assert len(sentences) > 3000
+    hostile = ["last ſummer", "two dayſ ago", "last wee\u212a", "Q\u0663 2025", "in \u0662\u0660\u0662\u0664",
+               "FY'24 and the coming monthſ", "SEPTEMBER 3", "March5 2024", "the 1990s", "H1 2025"]
+    skipped = 0
+    for sentence in sentences + hostile:
+        for ctx in (_Ctx(SEP, False), _Ctx(SEP, True), _Ctx(None, False)):
+            assert _base_times(sentence, ctx) == _base_times(sentence, ctx, guarded=False), sentence
+    from aidtrace.extract.when import _rules, _Words
+
+    for sentence in sentences:
+        words = _Words(sentence)
+        skipped += sum(not rule.may_match(words) for rule in _rules())
+    assert skipped > len(sentences) * 8  # most patterns are skipped for most sentences
+
+
+def test_letters_a_case_insensitive_search_equates_with_ascii_are_read() -> None:
+    """"ſummer" (long s) and "weeK" (Kelvin sign) match the patterns; their words resolve
+    instead of failing the document's analysis."""
+    assert [t.start for t in find_times("last ſummer", SEP)] == ["2025-06-01"]
+    assert [t.start for t in find_times("two dayſ ago", SEP)] == ["2025-09-22"]
+    assert [t.text for t in find_times("said last wee\u212a", SEP)] == ["last wee\u212a"]

@@ -49,6 +49,7 @@ from .triggers import (
     object_tokens,
     occasion_prep,
     source_phrase,
+    token_words,
 )
 
 if TYPE_CHECKING:
@@ -303,7 +304,10 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext,
     assert sent.parse is not None
     span = sent.parse[:]
     triggers = _outermost(find_triggers(span))
-    out: list[_Found] = [f for f in (_demand(doc, sent, ctx, tok) for tok in span) if f is not None]
+    words, speech = token_words(sent.parse), load_lexicon().speech_verbs
+    speakers = [sent.parse[i] for i, (w, pos) in enumerate(zip(words.lemmas, words.pos, strict=True))
+                if pos == "VERB" and w in speech]
+    out: list[_Found] = [f for f in (_demand(doc, sent, ctx, tok) for tok in speakers) if f is not None]
     demanded = {i for f in out for i in f.clause}
     triggers = [t for t in triggers if t.token.i not in demanded]
     for trig in triggers:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..cache import cached
@@ -22,7 +22,7 @@ from ..datafiles import grammar_words, load_yaml
 from ..errors import DataFileError
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
 # Dependency labels whose subtrees hold what a verb acts on (never the clause it reports).
 OBJECT_DEPS = {"dobj", "dative", "attr", "oprd", "xcomp", "acomp", "prep", "nsubjpass", "pobj", "obj", "iobj",
@@ -346,6 +346,48 @@ def lemma(tok: Token) -> str:
     return tok.lemma_.lower()
 
 
+@dataclass(frozen=True)
+class TokenWords:
+    """Every token's lower-cased lemma and text and its part of speech, read from the Doc's arrays:
+    a sentence's words are tested without making a ``Token`` object for each."""
+
+    lemmas: list[str]  # ``lemma(token)``
+    lowers: list[str]  # ``token.text.lower()``
+    pos: list[str]  # ``token.pos_``
+
+
+_WORDS = "aidtrace.words"
+_LOWERED: dict[int, str] = {}  # string hash -> the string, lower-cased (hashes do not depend on the Doc)
+
+
+@cache
+def _pos_name(key: int) -> str:
+    from spacy.parts_of_speech import NAMES
+
+    return str(NAMES.get(key, ""))
+
+
+def token_words(doc: Doc) -> TokenWords:
+    """The ``TokenWords`` of a parsed Doc (kept in its ``user_data``: made once per Doc)."""
+    words: TokenWords | None = doc.user_data.get(_WORDS)
+    if words is None:
+        from spacy.attrs import LEMMA, LOWER, POS
+
+        strings = doc.vocab.strings
+        lowered = _LOWERED
+
+        def text(key: int) -> str:
+            found = lowered.get(key)
+            if found is None:
+                found = lowered[key] = strings[key].lower()
+            return found
+
+        rows = doc.to_array([LEMMA, LOWER, POS]).tolist() if len(doc) else []
+        words = TokenWords([text(r[0]) for r in rows], [text(r[1]) for r in rows], [_pos_name(r[2]) for r in rows])
+        doc.user_data[_WORDS] = words
+    return words
+
+
 def object_tokens(verb: Token) -> list[Token]:
     """Tokens of what a verb acts on: its object-like dependents' subtrees (not reported clauses)."""
     out: list[Token] = []
@@ -380,9 +422,10 @@ def _verb_sense(tok: Token, lex: Lexicon) -> Sense | None:
     senses = lex.verbs.get(lemma(tok))
     if not senses:
         return None
-    described = {t.i for o in object_tokens(tok) if o.dep_ in ("relcl", "acl") and o.pos_ in ("VERB", "AUX")
+    acted_on = object_tokens(tok)
+    described = {t.i for o in acted_on if o.dep_ in ("relcl", "acl") and o.pos_ in ("VERB", "AUX")
                  for t in o.subtree}
-    heads = [t for t in object_tokens(tok) if not _is_modifier(t) and t.i not in described]
+    heads = [t for t in acted_on if not _is_modifier(t) and t.i not in described]
     # the small model leaves some plurals unlemmatised ("euros"): try the bare singular too
     objs = {lemma(t) for t in heads} | {t.text.lower() for t in heads} | {
         t.lower_[:-1] for t in heads if t.lower_.endswith("s") and not t.lower_.endswith("ss")}
@@ -534,7 +577,17 @@ def find_triggers(sent: Span) -> list[Trigger]:
     """Every trigger in a parsed sentence, verbs and nominal triggers, in text order."""
     lex = load_lexicon()
     found: list[Trigger] = []
-    for tok in sent:
+    doc = sent.doc
+    words = token_words(doc)
+    for i in range(sent.start, sent.end):  # only the words the lexicon knows become Tokens
+        pos = words.pos[i]
+        if pos in ("VERB", "AUX"):
+            if words.lemmas[i] not in lex.verbs:
+                continue
+        elif pos not in ("NOUN", "PROPN") or (words.lemmas[i] not in lex.noun_ends
+                                              and words.lowers[i] not in lex.noun_ends):
+            continue
+        tok = doc[i]
         if tok.pos_ in ("VERB",) or (tok.pos_ == "AUX" and tok.dep_ != "aux"):
             sense = _verb_sense(tok, lex)
             if sense:

@@ -490,21 +490,68 @@ _RULES: list[tuple[str, str, Resolver, int]] = [
 ]
 
 
+# What a rule's pattern cannot match without: a digit ("#"), or one of its words, each a whole run
+# of ASCII letters in every match (compared lower-cased when the pattern ignores case). A
+# sentence without any is not searched with that pattern (``_Words``); the decisions are the
+# patterns' own (tests/test_when.py compares them on every shared sentence).
+_UNITS = ("day", "days", "week", "weeks", "month", "months", "year", "years")
+_MONTH_WORDS = tuple(_MONTH_ANY.split("|"))
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "iso": ("#",), "month_day": _MONTH_WORDS, "day_month": _MONTH_WORDS, "month_year": _MONTH_WORDS,
+    "month": tuple(_MONTH_FULL.split("|")), "year_range": ("#",), "decade": ("#",), "year": ("#",),
+    "day_word": ("today", "tonight", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night"),
+    "weekday": tuple(_WEEKDAY.split("|")), "relative": ("week", "month", "year", "weekend"), "ago": ("ago",),
+    "window": _UNITS, "in_n": _UNITS, "quarter": ("quarter", "q"), "half": ("half", "h"), "fiscal": ("fiscal", "FY"),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+}
+_LETTERS = re.compile(r"[A-Za-z]+")
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class _Rule:
     name: str
     pattern: re.Pattern[str]
     resolve: Resolver
+    needs: frozenset[str] = frozenset()  # see _NEEDS; empty: always searched
+    ignore_case: bool = False  # the pattern's flag
+
+    def may_match(self, words: _Words) -> bool:
+        return not self.needs or not self.needs.isdisjoint(words.lower if self.ignore_case else words.exact)
+
+
+class _Words:
+    """The letter runs of a sentence, as written and lower-cased, and "#" if it has a digit."""
+
+    def __init__(self, sentence: str):
+        self.exact = set(_LETTERS.findall(sentence))
+        if _DIGIT.search(sentence):
+            self.exact.add("#")
+        if sentence.isascii():
+            self.lower = {w.lower() for w in self.exact}
+        else:  # with the characters a case-insensitive search equates with a letter ("ſ", "K")
+            self.lower = set(_LETTERS.findall(_folded(sentence).lower())) | {"#"} & self.exact
+
+
+def _folded(text: str) -> str:
+    """``text`` with the characters that a case-insensitive search equates with an ASCII letter
+    ("ſ" in "ſummer", the Kelvin sign) replaced by it, so that its words are found in the tables."""
+    if text.isascii():
+        return text
+    from .candidates import automaton
+
+    return text.translate(automaton().folding)
 
 
 class _AltMatch:
-    """A match whose alternative year group ("Q3 2025": ``y2``) is read as ``y``."""
+    """A match whose alternative year group ("Q3 2025": ``y2``) is read as ``y``; its groups'
+    text is ``_folded``."""
 
     def __init__(self, match: re.Match[str]):
         self._m = match
 
     def group(self, index: int = 0) -> str:
-        return self._m.group(index)
+        return _folded(self._m.group(index))
 
     @property
     def string(self) -> str:
@@ -515,14 +562,14 @@ class _AltMatch:
 
     def __getitem__(self, key: str) -> Any:
         groups = self._m.groupdict()
-        if key == "y" and "qn" in groups:
-            return groups.get("y") or groups.get("y2")
-        return groups.get(key)
+        value = groups.get("y") or groups.get("y2") if key == "y" and "qn" in groups else groups.get(key)
+        return _folded(value) if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[_Rule, ...]:
-    return tuple(_Rule(n, re.compile(src, flags), fn) for n, src, fn, flags in _RULES)
+    return tuple(_Rule(n, re.compile(src, flags), fn, frozenset(_NEEDS.get(n, ())), bool(flags & re.IGNORECASE))
+                 for n, src, fn, flags in _RULES)
 
 
 # --------------------------------------------------------------------------- finding
@@ -564,10 +611,14 @@ def _plausible(rule: str, m: re.Match[str], sentence: str) -> bool:
     return True
 
 
-def _base_times(sentence: str, ctx: _Ctx) -> list[_Found]:
-    """Every base expression, leftmost-longest, non-overlapping."""
+def _base_times(sentence: str, ctx: _Ctx, guarded: bool = True) -> list[_Found]:
+    """Every base expression, leftmost-longest, non-overlapping (``guarded``: patterns whose words
+    the sentence lacks are not searched, see ``_NEEDS``)."""
     candidates: list[tuple[int, int, int, _Found]] = []
+    words = _Words(sentence) if guarded else None
     for order, rule in enumerate(_rules()):
+        if words is not None and not rule.may_match(words):
+            continue
         for m in rule.pattern.finditer(sentence):
             if m.end() == m.start() or not _plausible(rule.name, m, sentence):
                 continue
