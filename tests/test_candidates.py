@@ -58,6 +58,16 @@ def test_without_conditions_the_same_decision_for_every_development_sentence(
     assert differ == []
 
 
+def test_the_claim_test_by_the_automaton_decides_as_the_regex(dev_sentences: list[str]) -> None:
+    """The coder's pre-parse claim test looks the cues up in the automaton: the same decision as
+    the regular expression on every development sentence and on hostile spellings."""
+    hostile = ["As many as 6 million shells", "a total of $3 billion", "TOTALLING 40 tanks", "ſince 2022, 12 tanks",
+               "€5bn in all", "since-2022 12 rounds", "estimated12 000", "12 tanks_since"]
+    differ = [s for s in [*dev_sentences, *hostile] if candidates.may_hold_claim(s) != claims.may_hold_claim(s)]
+    assert differ == []
+    assert sum(map(candidates.may_hold_claim, dev_sentences)) > 100
+
+
 def test_the_conditions_pass_a_subset_and_filter_more(dev_sentences: list[str]) -> None:
     passed = [s for s in dev_sentences if is_candidate(s)]
     assert [s for s in passed if not by_regex(s)] == []

@@ -183,3 +183,26 @@ def test_a_short_run_is_cut_into_partitions_for_every_worker(shared: Path, tmp_p
                               executor=executor)
     assert summary.analysed == 10
     assert executor.sizes == [2] * 5  # 10 documents, 4 partitions per worker: 2 at a time
+
+
+def test_a_partition_s_results_travel_back_without_the_documents(shared: Path) -> None:
+    """A worker sends the writer each document's id and external id with its analysis, not the
+    document: the pickled results hold none of the article's text."""
+    import pickle
+
+    from aidtrace.model import RawRecord
+
+    line = (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    story = json.loads(line)
+    doc = pipeline._build(RawRecord(source="voa.jsonl", line=1, text=story["text"], external_id="voa-1",
+                                    published=story.get("date"), format="jsonl"))
+    assert not isinstance(doc, pipeline.Rejection)
+    doc.id = "doc-1"
+    [(ref, outcome)] = pipeline.analyse_partition([doc], Settings.load())
+    assert ref == pipeline.Analysed("doc-1", "voa-1")
+    mentions, events, claims = outcome  # type: ignore[misc]
+    assert mentions and events
+    sent = pickle.dumps([(ref, outcome)])
+    assert doc.text.encode() in pickle.dumps(doc)  # the criterion can fail
+    assert doc.text.encode() not in sent and doc.raw_text.encode() not in sent
+    assert len(sent) < len(pickle.dumps([(doc, outcome)])) - len(doc.text)

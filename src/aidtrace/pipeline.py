@@ -556,10 +556,20 @@ def analysis_partition_size(size: int, pending: int, workers: int) -> int:
     return max(1, min(size, share))
 
 
-def analyse_partition(docs: list[Document], settings: Settings) -> list[tuple[Document, Analysis | Exception]]:
+@dataclass(frozen=True)
+class Analysed:
+    """What the writer needs of an analysed document: its id, and its external id for messages.
+    A partition's results travel back to the writer without the documents' texts."""
+
+    id: str
+    external_id: str
+
+
+def analyse_partition(docs: list[Document], settings: Settings) -> list[tuple[Analysed, Analysis | Exception]]:
     """``analyse_documents`` as a list, failures as ``AnalysisFailed`` (picklable): the partition
     function every executor runs."""
-    return [(doc, outcome if not isinstance(outcome, Exception) else AnalysisFailed(_describe(outcome)))
+    return [(Analysed(doc.id, doc.external_id),
+             outcome if not isinstance(outcome, Exception) else AnalysisFailed(_describe(outcome)))
             for doc, outcome in analyse_documents(docs, settings)]
 
 
@@ -647,7 +657,8 @@ def _code(doc: Document, sentences: list[Any], settings: Settings | None = None)
     return mentions, events, claims
 
 
-def save_outcomes(store: Store, outcomes: list[tuple[Document, Analysis | Exception]], summary: RunSummary) -> None:
+def save_outcomes(store: Store, outcomes: Sequence[tuple[Analysed | Document, Analysis | Exception]],
+                  summary: RunSummary) -> None:
     """Store a partition's analyses in one transaction (``Store.save_analyses``) and record its
     failures; should the batch fail, each document is saved on its own, so that only the one the
     database refuses is marked failed."""
@@ -666,7 +677,7 @@ def save_outcomes(store: Store, outcomes: list[tuple[Document, Analysis | Except
             _save_outcome(store, doc, outcome, summary)
 
 
-def _save_outcome(store: Store, doc: Document, outcome: Analysis | Exception, summary: RunSummary) -> None:
+def _save_outcome(store: Store, doc: Analysed | Document, outcome: Analysis | Exception, summary: RunSummary) -> None:
     if not isinstance(outcome, Exception):
         mentions, events, claims = outcome
         try:
@@ -940,7 +951,7 @@ def evaluate_dev_sets(shared: str, settings: Settings, workdir: str,
 
 
 __all__ = [
-    "DEV_SETS", "AnalysisFailed", "DevSetResult", "Executor", "LocalExecutor", "RunSummary", "analyse_documents",
+    "DEV_SETS", "Analysed", "AnalysisFailed", "DevSetResult", "Executor", "LocalExecutor", "RunSummary", "analyse_documents",
     "analyse_partition", "analyse_pending", "code_text", "csv_safe", "document_record", "evaluate",
     "evaluate_dev_sets", "export", "flat_record", "ingest", "ingest_units", "read_partition", "reanalyse",
     "reanalyse_failed", "store_units", "write_records",

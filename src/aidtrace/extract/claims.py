@@ -703,10 +703,11 @@ def _period_span(sent: Sentence, times: list[DateSpan]) -> DateSpan | None:
 
 def find_claims(doc: Document, sent: Sentence, ctx: SentenceContext) -> SentenceClaims:
     """Quoted statistics of one parsed sentence."""
+    from .candidates import may_hold_claim as by_automaton  # the same test, by the candidate automaton
     from .when import find_times
 
     out = SentenceClaims()
-    if sent.parse is None or not may_hold_claim(sent.text):
+    if sent.parse is None or not by_automaton(sent.text):
         return out
     amounts = sentence_amounts(sent, doc.published)
     if not amounts:

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -43,8 +44,10 @@ from . import schema as t
 from .ledger import LedgerTables, enqueue
 from .setup import (
     PG_DOCUMENT_LOCK,
+    JsonText,
     check_readable,
     database_url,
+    dump_json,
     known_revisions,
     make_engine,
     migrate,
@@ -870,8 +873,15 @@ def _row_document(row: Row[Any]) -> Document:
 def _mention_row(doc_id: str, m: Mention) -> dict[str, Any]:
     ent = m.entity
     return {"document_id": doc_id, "start": m.start, "end": m.end, "text": m.text, "entity_id": ent.id,
-            "name": ent.name, "country": ent.country, "org": ent.org, "sector": list(ent.sector),
+            "name": ent.name, "country": ent.country, "org": ent.org, "sector": _sectors(tuple(ent.sector)),
             "kind": ent.kind, "how": m.how}
+
+
+@lru_cache(maxsize=4096)
+def _sectors(sector: tuple[str, ...]) -> JsonText:
+    """A mention's sector codes as JSON, serialised once per distinct list (tens of thousands of
+    mentions share a few hundred)."""
+    return JsonText(dump_json(list(sector)))
 
 
 def _mention_record(row: Row[Any]) -> dict[str, Any]:

@@ -79,8 +79,17 @@ def _finite(value: Any) -> Any:
     return value
 
 
+class JsonText(str):
+    """A value already serialised by ``dump_json``: stored as it is (a value repeated in many rows,
+    such as a mention's sectors, is serialised once)."""
+
+    __slots__ = ()
+
+
 def dump_json(value: Any) -> str:
     """The one JSON serialiser of both backends: standard JSON, NaN and infinities as null."""
+    if type(value) is JsonText:
+        return str.__str__(value)
     try:  # almost every value has no such number: serialised as it is, without a copy
         return json.dumps(value, ensure_ascii=False, allow_nan=False)
     except ValueError:
