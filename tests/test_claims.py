@@ -6,6 +6,8 @@ A new pledge or delivery stays an event, even with a number in it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aidtrace.model import Claim, Event, Quantity
@@ -127,3 +129,25 @@ def test_a_figure_someone_observed_belongs_to_what_was_counted() -> None:
     claim = next(c for c in claims if isinstance(c.value, Quantity))
     assert codes(claim.subject) == {"CHN"}
     assert claim.reported_by is not None and claim.reported_by.entity.country == "JPN"
+
+
+def test_the_amount_hint_skips_only_what_needs_a_digit_or_a_sign(shared: Path) -> None:
+    """Without a digit or a currency sign only a currency's code or name can hint at an amount:
+    the same answers as searching every pattern, on the shared stories and hostile spellings."""
+    import json
+    import re
+
+    from aidtrace.extract import claims as rules
+
+    texts = [json.loads(line)["text"] for line in
+             (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((shared / "acceptance" / "news_dev").glob("d*.txt"))]
+    sentences = [s for text in texts for s in re.split(r"(?<=[.!?])\s+|\n", text) if s.strip()]
+    sentences += ["billions of DOLLARS", "hryvn\u0130as", "poundſ", "UAH", "eur", "\u0663\u0660 tanks", "12 tanks",
+                  "¥", "$", "3 percent", "no amount here"]
+
+    def every_pattern(text: str) -> bool:
+        return rules._MONEY_HINT.search(text) is not None or rules._COUNT_HINT.search(text) is not None
+
+    assert [s for s in sentences if rules.has_amount_hint(s) != every_pattern(s)] == []
+    assert sum(map(rules.has_amount_hint, sentences)) > 300

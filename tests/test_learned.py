@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,47 @@ def test_our_sentences_are_our_own(shared: Path) -> None:
     for mine in ours:
         for other in theirs:
             assert len(mine & other) / len(mine | other) < 0.6, sorted(mine)
+
+
+def _partition(texts: list[str]) -> list[Any]:
+    from aidtrace import pipeline
+    from aidtrace.model import RawRecord
+
+    docs = []
+    for i, text in enumerate(texts):
+        doc = pipeline._build(RawRecord(source="t.jsonl", line=i + 1, text=text, external_id=f"t{i}",
+                                        published="2025-03-05", format="jsonl"))
+        assert not isinstance(doc, pipeline.Rejection)
+        doc.id = f"doc-{i}"
+        docs.append(doc)
+    return docs
+
+
+def test_a_partition_is_vetted_in_one_batch_as_each_document_alone() -> None:
+    """The doubtful sentences of a partition's documents are classified together: the events
+    kept are those each document keeps on its own."""
+    from aidtrace import pipeline
+
+    texts = list(AID_WITH_BACKGROUND + WAR)
+    together = pipeline.analyse_partition(_partition(texts), ON)
+    alone = [pipeline.analyse_partition([doc], ON)[0] for doc in _partition(texts)]
+    assert [o[1] for _, o in together] == [o[1] for _, o in alone]  # type: ignore[index]
+    assert sum(len(o[1]) for _, o in together) < sum(  # type: ignore[index]
+        len(o[1]) for _, o in pipeline.analyse_partition(_partition(texts), OFF))  # type: ignore[index]
+
+
+def test_if_the_batch_fails_only_the_document_it_fails_on_is_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aidtrace import pipeline
+
+    bad = AID_WITH_BACKGROUND[0]
+    real = learned.vet_documents
+
+    def fragile(documents: list[Any], model_path: str = "") -> list[Any]:
+        if any(e.evidence.sentence == bad for events in documents for e in events):
+            raise RuntimeError("classifier broke")
+        return real(documents, model_path)
+
+    monkeypatch.setattr(learned, "vet_documents", fragile)
+    outcomes = pipeline.analyse_partition(_partition([bad, *WAR]), ON)
+    assert isinstance(outcomes[0][1], pipeline.AnalysisFailed) and "classifier broke" in str(outcomes[0][1])
+    assert all(not isinstance(o, Exception) and o[1] for _, o in outcomes[1:])

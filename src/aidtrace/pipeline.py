@@ -588,8 +588,10 @@ def analyse_documents(docs: list[Document], settings: Settings) -> Iterator[tupl
         for doc in docs:
             yield from analyse_documents([doc], settings)
         return
-    for doc, sentences in zip(docs, parsed, strict=True):
-        yield doc, _code(doc, sentences, settings)
+    outcomes = [_code(doc, sentences) for doc, sentences in zip(docs, parsed, strict=True)]
+    if settings.learned:
+        outcomes = _vet(outcomes, settings)
+    yield from zip(docs, outcomes, strict=True)
 
 
 _LOADED: set[str] = set()
@@ -638,7 +640,7 @@ def _parse(docs: list[Document], settings: Settings) -> list[Any]:
                         batch_size=settings.batch_size))
 
 
-def _code(doc: Document, sentences: list[Any], settings: Settings | None = None) -> Analysis | Exception:
+def _code(doc: Document, sentences: list[Any]) -> Analysis | Exception:
     from .extract.actors import resolve_mentions
     from .extract.coder import code_document, dated
 
@@ -646,15 +648,36 @@ def _code(doc: Document, sentences: list[Any], settings: Settings | None = None)
         reference = dated(doc)  # an undated article is read as of the date its own text gives
         mentions = resolve_mentions(reference, sentences)
         events, claims = code_document(reference, sentences, mentions)
-        if settings is not None and settings.learned:
-            from .extract.learned import vet  # the one place the learned classifier joins in
-
-            events = vet(events, settings.learned_model)
     except UsageError:
         raise  # a missing model is the user's setting to fix, not one document's failure
     except Exception as err:  # recorded per document, like spaCy's error handler
         return err
     return mentions, events, claims
+
+
+def _vet(outcomes: list[Analysis | Exception], settings: Settings) -> list[Analysis | Exception]:
+    """The analyses with the events the learned classifier vetoes removed (``extract.learned``,
+    the one place it joins in), the documents' doubtful sentences classified in one batch; if
+    that fails, one document at a time, so that only the one it fails on is marked failed."""
+    from .extract.learned import vet, vet_documents
+
+    coded = [o for o in outcomes if not isinstance(o, Exception)]
+    try:
+        kept = iter(vet_documents([events for _, events, _ in coded], settings.learned_model))
+        return [o if isinstance(o, Exception) else (o[0], next(kept), o[2]) for o in outcomes]
+    except UsageError:
+        raise  # a missing model is the user's setting to fix
+    except Exception:  # noqa: BLE001 - retried per document below, where the error is recorded
+        pass
+    out: list[Analysis | Exception] = []
+    for o in outcomes:
+        try:
+            out.append(o if isinstance(o, Exception) else (o[0], vet(o[1], settings.learned_model), o[2]))
+        except UsageError:
+            raise
+        except Exception as err:  # recorded per document, like spaCy's error handler
+            out.append(err)
+    return out
 
 
 def save_outcomes(store: Store, outcomes: Sequence[tuple[Analysed | Document, Analysis | Exception]],

@@ -136,8 +136,16 @@ def claim_cue_words() -> set[str]:
     return words
 
 
+# Without a digit or a currency sign, only a currency's code or name can make a hint.
+_DIGIT_OR_SIGN = re.compile(r"[\d$€£¥₴]")
+_CURRENCY_WORD = re.compile(r"\b(?:USD|EUR|GBP|UAH)\b|\b(?:euros?|dollars?|pounds|hryvnias?|rubles?|roubles?|yen)\b",
+                            re.IGNORECASE)
+
+
 def has_amount_hint(text: str) -> bool:
     """Whether a text may state an amount: money, or a counted quantity."""
+    if _DIGIT_OR_SIGN.search(text) is None:  # most sentences: the alternatives that need neither
+        return _CURRENCY_WORD.search(text) is not None
     return _MONEY_HINT.search(text) is not None or _COUNT_HINT.search(text) is not None
 
 

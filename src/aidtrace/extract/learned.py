@@ -80,9 +80,15 @@ def vet(events: list[Event], model_path: str = "") -> list[Event]:
         events: the coder's events of one document.
         model_path: the classifier's folder (empty: the shipped one).
     """
-    doubtful = [e for e in events if e.confidence <= DOUBTFUL]
+    return vet_documents([events], model_path)[0]
+
+
+def vet_documents(documents: list[list[Event]], model_path: str = "") -> list[list[Event]]:
+    """``vet`` for the events of several documents, their doubtful sentences classified in one
+    batch (a partition's documents at a time)."""
+    doubtful = [e for events in documents for e in events if e.confidence <= DOUBTFUL]
     if not doubtful:
-        return events
+        return documents
     classifier = load_classifier(model_path)
     sentences = sorted({e.evidence.sentence for e in doubtful})
     cats = {text: doc.cats for text, doc in zip(sentences, classifier.nlp.pipe(sentences), strict=True)}
@@ -91,4 +97,4 @@ def vet(events: list[Event], model_path: str = "") -> list[Event]:
         score = support(cats[event.evidence.sentence], event.type)
         if score is not None and score < classifier.threshold:
             vetoed.add(id(event))
-    return [e for e in events if id(e) not in vetoed]
+    return [[e for e in events if id(e) not in vetoed] for events in documents]
