@@ -15,9 +15,11 @@ def models_loaded(model: str, wait: float = 120.0) -> bool:
         if pipeline._LOADING.acquire(timeout=1):  # held while the worker's own thread loads
             try:
                 if model in pipeline._LOADED:
+                    from aidtrace.extract.learned import load_classifier
                     from aidtrace.nlp.pipeline import load_nlp
 
-                    return load_nlp.cache_info().currsize > 0
+                    # the learned classifier too, as the settings (default: on) ask
+                    return load_nlp.cache_info().currsize > 0 and load_classifier.cache_info().currsize > 0
             finally:
                 pipeline._LOADING.release()
         if time.monotonic() > deadline:

@@ -22,6 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from functools import partial
@@ -623,9 +624,22 @@ def _load_models_now(model: str) -> None:
             automaton()
             items._taxonomy()
             money._converter()
+            _load_classifier()
     except Exception:  # noqa: S110 - the same error is raised again, and recorded, per document
         return
     gc.freeze()
+
+
+def _load_classifier() -> None:
+    """The learned classifier, when this process's settings switch it on (its first use would
+    otherwise load it in the middle of a worker's first partition). A run whose own settings
+    differ does not use it; one that cannot be loaded is reported where it is used."""
+    settings = Settings.load()
+    if settings.learned:
+        from .extract.learned import load_classifier
+
+        with suppress(Exception):
+            load_classifier(settings.learned_model)
 
 
 def _parse(docs: list[Document], settings: Settings) -> list[Any]:
