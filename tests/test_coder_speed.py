@@ -39,3 +39,22 @@ def test_noun_ends_hold_the_last_word_of_every_trigger_noun() -> None:
     lex = load_lexicon()
     assert lex.noun_ends == {key[-1] for key in lex.nouns}
     assert lex.noun_ends and all(word == word.lower() for word in lex.noun_ends)
+
+
+def test_token_words_read_from_the_arrays_are_the_tokens_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each token's lemma, text and part of speech read from the Doc's arrays equal what its
+    ``Token`` says; the memo of lower-cased strings starts again when full."""
+    from aidtrace.extract import triggers
+    from aidtrace.nlp.pipeline import load_nlp
+
+    monkeypatch.setattr(triggers, "_LOWERED_MAX", 10)
+    nlp = load_nlp()
+    for text in ("The U.S. said it would SEND Patriot missiles to Ukraine, officials told VOA.",
+                 "İstanbul hosted talks; Ankara's envoys met Kyiv's delegation on Tuesday.", ""):
+        doc = nlp(text)
+        words = triggers.token_words(doc)
+        assert words.lemmas == [triggers.lemma(t) for t in doc]
+        assert words.lowers == [t.text.lower() for t in doc]
+        assert words.pos == [t.pos_ for t in doc]
+        assert triggers.token_words(doc) is words  # made once per Doc
+        assert len(triggers._LOWERED) <= 10 + 2 * len(doc)

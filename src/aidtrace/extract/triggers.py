@@ -358,6 +358,7 @@ class TokenWords:
 
 _WORDS = "aidtrace.words"
 _LOWERED: dict[int, str] = {}  # string hash -> the string, lower-cased (hashes do not depend on the Doc)
+_LOWERED_MAX = 500_000  # distinct strings remembered; the memo starts again when full (a long watch)
 
 
 @cache
@@ -375,6 +376,8 @@ def token_words(doc: Doc) -> TokenWords:
 
         strings = doc.vocab.strings
         lowered = _LOWERED
+        if len(lowered) > _LOWERED_MAX:
+            lowered.clear()
 
         def text(key: int) -> str:
             found = lowered.get(key)
