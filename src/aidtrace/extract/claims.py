@@ -108,8 +108,10 @@ def _cues() -> _Cues:
 
 
 # Cheap pre-parse test (the candidate filter): an amount, and a word that may make it a statistic.
+_CURRENCY_SIGNS = "$€£¥₴"
+_CURRENCY_NAMES = r"\b(?:USD|EUR|GBP|UAH)\b|\b(?:euros?|dollars?|pounds|hryvnias?|rubles?|roubles?|yen)\b"
 _MONEY_HINT = re.compile(
-    r"[$€£¥₴]|\b(?:USD|EUR|GBP|UAH)\b|\b(?:euros?|dollars?|pounds|hryvnias?|rubles?|roubles?|yen)\b"
+    rf"[{_CURRENCY_SIGNS}]|{_CURRENCY_NAMES}"
     r"|\b\d[\d,.]*\s*(?:million|billion|thousand|trillion|percent|per cent|%|bn|mn)\b", re.IGNORECASE)
 # A counted quantity: a number of two or more digits, or a number with a scale word.
 _COUNT_HINT = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\s+(?:million|thousand|billion)\b|\b\d{2,}\s+[a-z]",
@@ -137,9 +139,8 @@ def claim_cue_words() -> set[str]:
 
 
 # Without a digit or a currency sign, only a currency's code or name can make a hint.
-_DIGIT_OR_SIGN = re.compile(r"[\d$€£¥₴]")
-_CURRENCY_WORD = re.compile(r"\b(?:USD|EUR|GBP|UAH)\b|\b(?:euros?|dollars?|pounds|hryvnias?|rubles?|roubles?|yen)\b",
-                            re.IGNORECASE)
+_DIGIT_OR_SIGN = re.compile(rf"[\d{_CURRENCY_SIGNS}]")
+_CURRENCY_WORD = re.compile(_CURRENCY_NAMES, re.IGNORECASE)
 
 
 def has_amount_hint(text: str) -> bool:

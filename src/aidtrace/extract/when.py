@@ -521,16 +521,12 @@ class _Rule:
 
 
 class _Words:
-    """The letter runs of a sentence, as written and lower-cased, and "#" if it has a digit."""
+    """The letter runs of a sentence as written (and "#" if it has a digit), and lower-cased."""
 
     def __init__(self, sentence: str):
-        self.exact = set(_LETTERS.findall(sentence))
-        if _DIGIT.search(sentence):
-            self.exact.add("#")
-        if sentence.isascii():
-            self.lower = {w.lower() for w in self.exact}
-        else:  # with the characters a case-insensitive search equates with a letter ("ſ", "K")
-            self.lower = set(_LETTERS.findall(_folded(sentence).lower())) | {"#"} & self.exact
+        self.exact = set(_LETTERS.findall(sentence)) | ({"#"} if _DIGIT.search(sentence) else set())
+        # with the characters a case-insensitive search equates with a letter ("ſ", "K")
+        self.lower = set(_LETTERS.findall(_folded(sentence).lower()))
 
 
 def _folded(text: str) -> str:
