@@ -223,3 +223,20 @@ def test_an_aid_pledge_without_a_stated_recipient_goes_to_the_articles_main_reci
             "Britain also said it would provide further funding for air defence missiles.")
     events = [e for e in coded(text) if "further funding" in e.evidence.sentence]
     assert events and codes(events[0].recipient) == {"UKR"}
+
+
+@pytest.mark.parametrize("text", [
+    "The first vaccines purchased by the government arrived in Manila on March 29.",
+    "The minister must appear before the committee on March 27 in the capital.",
+    "On March 24, the interior minister announced that Kenya would close the camps.",
+])
+def test_a_trigger_noun_that_is_a_word_of_a_date_is_no_event(text: str) -> None:
+    """"on March 29" is a date, not a march (a noun trigger inside a time expression)."""
+    _, events, _ = code_text(text, date="2025-04-02")
+    assert [e for e in events if e.evidence.trigger.lower() == "march"] == []
+
+
+def test_the_same_noun_outside_a_date_is_still_an_event() -> None:
+    _, events, _ = code_text("Thousands joined a march in Manila on Sunday to protest against China.",
+                             date="2025-04-02")
+    assert ("PROTEST", "march") in [(e.type, e.evidence.trigger) for e in events]

@@ -303,7 +303,7 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext,
                      claimed: claim_rules.SentenceClaims) -> list[_Found]:
     assert sent.parse is not None
     span = sent.parse[:]
-    triggers = _outermost(find_triggers(span))
+    triggers = _outside_times(_outermost(find_triggers(span)), sent, doc)
     words, speech = token_words(sent.parse), load_lexicon().speech_verbs
     speakers = [sent.parse[i] for i, (w, pos) in enumerate(zip(words.lemmas, words.pos, strict=True))
                 if pos == "VERB" and w in speech]
@@ -320,6 +320,15 @@ def _sentence_events(doc: Document, sent: Sentence, ctx: SentenceContext,
         if found.event.type == "COERCE" and trig.kind == "verb" and _on_charges(trig.token):
             out.append(_accusation(found))
     return out
+
+
+def _outside_times(triggers: list[Trigger], sent: Sentence, doc: Document) -> list[Trigger]:
+    """Drop nominal triggers that are words of a time expression ("on March 6" is a date, not a
+    march; "the spring offensive" keeps "offensive")."""
+    if not any(t.kind == "noun" for t in triggers):
+        return triggers
+    spans = [t.offset for t in _times_cached(sent.text, doc.published, False) if t.offset]
+    return [t for t in triggers if t.kind != "noun" or not any(a <= t.token.idx < b for a, b in spans)]
 
 
 def _on_charges(verb: Token) -> bool:
