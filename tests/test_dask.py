@@ -110,7 +110,12 @@ def test_the_local_cluster_workers_run_without_dask_overheads_spacy_does_not_nee
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with DaskExecutor(workers=1) as executor:
         seen = list(executor.client.run(_worker_settings).values())
+        callbacks = list(executor.client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks)).values())
+        extensions = executor.client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.extensions))
     assert seen == [{"profile": False, "gil": False, "trim": None, "blas": "1"}]
+    # no memory limit, so no memory monitor; no work stealing
+    assert callbacks and all("heartbeat" in names and "memory_monitor" not in names for names in callbacks)
+    assert "queues" in extensions and "stealing" not in extensions
 
 
 def test_workers_start_loading_the_models_when_the_run_starts() -> None:

@@ -182,7 +182,22 @@ def test_a_short_run_is_cut_into_partitions_for_every_worker(shared: Path, tmp_p
     summary = pipeline.ingest([str(tmp_path / "ten.jsonl")], Settings.load(db=str(tmp_path / "a.db")),
                               executor=executor)
     assert summary.analysed == 10
-    assert executor.sizes == [2] * 5  # 10 documents, 4 partitions per worker: 2 at a time
+    # 10 documents, at least 4 partitions per worker: 2 at first, then 1 at a time to the end
+    assert executor.sizes == [2] + [1] * 8
+
+
+def test_partitions_get_smaller_towards_the_end_of_a_long_run(shared: Path, tmp_path: Path) -> None:
+    """Guided sizes: the configured size while much is left, then smaller partitions, down to a
+    quarter of the first, so that the workers end together."""
+    lines = (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()[:40]
+    (tmp_path / "forty.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    executor = RecordingExecutor(workers=1)
+    executor.partition_size = 8
+    summary = pipeline.ingest([str(tmp_path / "forty.jsonl")], Settings.load(db=str(tmp_path / "a.db"), learned=False),
+                              executor=executor)
+    assert summary.analysed == 40
+    # 40 left: 8 (the configured size); then a quarter of what is left, never below 2
+    assert executor.sizes == [8, 8, 6, 5, 4, 3, 2, 2, 2]
 
 
 def test_a_partition_s_results_travel_back_without_the_documents(shared: Path) -> None:

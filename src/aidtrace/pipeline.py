@@ -526,13 +526,26 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
     # Several spaCy batches per partition in one process (fewer, longer nlp.pipe calls).
     from .store.db import worker_id
 
-    size = analysis_partition_size(executor.partition_size or max(1, settings.batch_size) * 4, total,
-                                   executor.worker_count())
+    size = executor.partition_size or max(1, settings.batch_size) * 4
+    workers = executor.worker_count()
     owner = worker_id()
     done = 0
 
     def partitions() -> Iterator[list[Document]]:
-        while docs := store.claim_documents(owner, size):
+        # Guided sizes: the full size while much is left, then smaller partitions towards the
+        # end (down to a quarter of the first), so that the workers finish together instead of
+        # one idling while the other ends a long last partition. The count is taken again when
+        # it runs out (documents stored meanwhile by a concurrent ingest).
+        nonlocal total
+        claimed = 0
+        smallest = -(-analysis_partition_size(size, total, workers) // 4)
+        while True:
+            if claimed >= total:
+                total = claimed + store.count_to_analyse()
+            docs = store.claim_documents(owner, max(smallest, analysis_partition_size(size, total - claimed, workers)))
+            if not docs:
+                return
+            claimed += len(docs)
             yield docs
 
     try:
@@ -545,14 +558,15 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
         store.release_claims(owner)
 
 
-# A run is cut into at least this many partitions per worker, so that no worker waits idle
-# while another finishes a long last partition.
+# What is left to claim is cut into at least this many partitions per worker, so that no worker
+# waits idle while another finishes a long last partition.
 PARTITIONS_PER_WORKER = 4
 
 
 def analysis_partition_size(size: int, pending: int, workers: int) -> int:
-    """Documents per analysis partition: ``size``, or fewer when ``pending`` documents would
-    otherwise make fewer than ``PARTITIONS_PER_WORKER`` partitions per worker."""
+    """Documents in the next analysis partition: ``size``, or fewer when the ``pending``
+    documents not yet claimed would otherwise make fewer than ``PARTITIONS_PER_WORKER``
+    partitions per worker."""
     share = -(-pending // (PARTITIONS_PER_WORKER * max(1, workers)))
     return max(1, min(size, share))
 
