@@ -327,7 +327,8 @@ def _outside_times(triggers: list[Trigger], sent: Sentence, doc: Document) -> li
     march; "the spring offensive" keeps "offensive")."""
     if not any(t.kind == "noun" for t in triggers):
         return triggers
-    spans = [t.offset for t in _times_cached(sent.text, doc.published, False) if t.offset]
+    # the arguments exactly as ``_times`` passes them, so that the event's own date search hits the cache
+    spans = [t.offset for t in _times_cached(sent.text, doc.published, False, False) if t.offset]
     return [t for t in triggers if t.kind != "noun" or not any(a <= t.token.idx < b for a, b in spans)]
 
 
