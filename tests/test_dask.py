@@ -101,7 +101,14 @@ def _worker_settings() -> dict[str, Any]:
 
     return {"profile": dask.config.get("distributed.worker.profile.enabled"),
             "gil": dask.config.get("distributed.admin.system-monitor.gil.enabled"),
-            "trim": os.environ.get("MALLOC_TRIM_THRESHOLD_"), "blas": os.environ.get("OPENBLAS_NUM_THREADS")}
+            "trim": os.environ.get("MALLOC_TRIM_THRESHOLD_"), "blas": os.environ.get("OPENBLAS_NUM_THREADS"),
+            "tick": dask.config.get("distributed.admin.tick.interval"),
+            "monitor": dask.config.get("distributed.admin.system-monitor.interval")}
+
+
+def _wakeups(server: Any) -> tuple[float, ...]:
+    """How often a Dask server times its event loop and samples its process (seconds)."""
+    return tuple(server.periodic_callbacks[name].callback_time / 1000 for name in ("tick", "monitor"))
 
 
 def test_the_local_cluster_workers_run_without_dask_overheads_spacy_does_not_need(
@@ -112,7 +119,11 @@ def test_the_local_cluster_workers_run_without_dask_overheads_spacy_does_not_nee
         seen = list(executor.client.run(_worker_settings).values())
         callbacks = list(executor.client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks)).values())
         extensions = executor.client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.extensions))
-    assert seen == [{"profile": False, "gil": False, "trim": None, "blas": "1"}]
+        worker_wakeups = list(executor.client.run(lambda dask_worker: _wakeups(dask_worker)).values())
+        scheduler_wakeups = executor.client.run_on_scheduler(lambda dask_scheduler: _wakeups(dask_scheduler))
+    assert seen == [{"profile": False, "gil": False, "trim": None, "blas": "1", "tick": "1s", "monitor": "10s"}]
+    # Dask's defaults wake every server every 20 ms (tick) and every 500 ms (system monitor)
+    assert worker_wakeups == [(1.0, 10.0)] and tuple(scheduler_wakeups) == (1.0, 10.0)
     # no memory limit, so no memory monitor; no work stealing
     assert callbacks and all("heartbeat" in names and "memory_monitor" not in names for names in callbacks)
     assert "queues" in extensions and "stealing" not in extensions
