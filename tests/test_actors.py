@@ -352,3 +352,25 @@ def test_former_before_the_nationality_means_eli() -> None:
 
 def test_bare_government_title_without_dateline_is_unresolved() -> None:
     assert resolve("The Defence Minister signed the order.", D24) == []
+
+
+@pytest.mark.parametrize(("text", "hidden", "kept"), [
+    ("Beijing rejected the ruling on the South China Sea.", "China", ["Beijing"]),
+    ("The Indian Ocean patrols were joined by the French navy.", "Indian", ["French navy"]),
+    ("Russia moved warships into the Gulf of Finland on Tuesday.", "Finland", ["Russia"]),
+    ("Washington and Seoul discussed security on the Korean Peninsula.", "Korean", ["Washington", "Seoul"]),
+    ("Iran seized a tanker in the Persian Gulf, the U.S. Navy said.", "Persian", ["Iran", "U.S. Navy"]),
+])
+def test_seas_and_straits_named_after_states_are_not_those_states(text: str, hidden: str, kept: list[str]) -> None:
+    mentions = resolve(text)
+    start = text.index(hidden)
+    assert not entity_at(mentions, start, start + len(hidden)), [m.text for m in mentions]
+    for name in kept:
+        assert mention_for(mentions, text, name).entity.country is not None
+
+
+def test_a_country_next_to_a_sea_of_its_name_is_still_the_country() -> None:
+    text = "China sent three coast guard ships to the East China Sea, and Japan protested."
+    mentions = resolve(text)
+    assert [m.entity.country for m in mentions if m.text in ("China", "Japan")] == ["CHN", "JPN"]
+    assert not entity_at(mentions, text.index("East"), text.index(" Sea") + 4)

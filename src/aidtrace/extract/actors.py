@@ -124,7 +124,8 @@ class Entry:
 
     kind: state, adjective (demonym), capital, named (institution/IGO/company/research),
     region (EUROPE/WEST names), region_adj ("European": composes, never alone), person, surname,
-    place (a town or region: where something happens, never an actor by itself).
+    place (a town or region: where something happens, never an actor by itself), feature (a sea,
+    strait or peninsula named after an actor, "the South China Sea": hides the name, never a mention).
     """
 
     kind: str
@@ -270,6 +271,7 @@ class ActorDictionary:
         # countries that once belonged to another (South Sudan to Sudan until 2011): the history
         # most of their places share in places.tsv
         self.formerly: dict[str, Place] = {}
+        self._load_features()
         self._load_countries()
         for part in ("institutions.yaml", "igos.yaml", "research.yaml", "companies.yaml", "nonstate.yaml"):
             self._load_named(part)
@@ -292,6 +294,11 @@ class ActorDictionary:
 
     def _add(self, name: str, entry: Entry) -> None:
         self._names.setdefault(name, entry)
+
+    def _load_features(self) -> None:
+        """Seas, straits and peninsulas named after an actor (data/actors/features.yaml)."""
+        for name in _yaml("actors", "features.yaml"):
+            self._add(str(name), Entry("feature"))
 
     def _load_countries(self) -> None:
         for row in _country_rows():
@@ -603,7 +610,8 @@ def _resolve(d: ActorDictionary, ctx: _Context) -> list[Mention]:
     cands = [c for h in hits if (c := _hit_candidate(d, ctx, h))]
     cands += _compositions(d, ctx, hits)
     cands += _anaphor_candidates(d, ctx.text)
-    chosen = _select(cands)
+    # a feature ("the Indian Ocean") takes its span from the names inside it, then is dropped
+    chosen = [c for c in _select(cands) if c.how != "feature"]
     mentions = _finalise(d, ctx, chosen)
     mentions = _surname_repeats(ctx, mentions)
     mentions = _pronouns(ctx, mentions)
@@ -652,6 +660,8 @@ def _hit_candidate(d: ActorDictionary, ctx: _Context, hit: _Hit) -> _Cand | None
     entry = hit.entry
     if entry.kind == "region_adj":
         return None
+    if entry.kind == "feature":
+        return _Cand(hit.start, hit.end, "feature", 0)
     if entry.kind in ("person", "surname") and entry.person is not None:
         return _Cand(hit.start, hit.end, "dictionary", 1, entry.person.entity_on(ctx.on),
                      person=entry.person, surname=entry.kind == "surname")
@@ -672,6 +682,7 @@ def _hit_candidate(d: ActorDictionary, ctx: _Context, hit: _Hit) -> _Cand | None
 
 
 def _compositions(d: ActorDictionary, ctx: _Context, hits: list[_Hit]) -> list[_Cand]:
+    hits = [h for h in hits if h.entry.kind != "feature"]  # "Persian Gulf states" are no Persians
     ends = {h.end: h for h in hits}
     starts = {h.start: h for h in hits}
     out: list[_Cand] = []
