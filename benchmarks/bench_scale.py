@@ -13,7 +13,8 @@ model load, cluster start and database set-up included), with the peak RSS summe
 child and all its descendants (the Dask scheduler and worker processes included), sampled
 every 50 ms. The baseline of every table is the one-process local SQLite run (``--jobs 1``) measured in the
 same rounds (at sizes where it is not run, the default local run is the reference);
-configurations are interleaved round by round and the median of ``--repeat`` runs is kept.
+configurations are interleaved round by round, every other round in reverse order, and the
+median of ``--repeat`` runs is kept.
 
 The storing stage alone (read, clean, sign, near-duplicate lookup, store; no analysis) is
 measured in this process at growing corpus sizes: its time per article must stay flat
@@ -211,7 +212,9 @@ def measure(sizes: list[int], repeat: int, big_configs: list[str], workdir: Path
             make_corpus(size, corpus)
             names = list(CONFIGS) if size <= 2000 else big_configs
             for round_ in range(repeat):
-                for name in names:
+                # every other round in reverse order (ABBA): a host that slows or speeds up over
+                # a long run does not favour the configuration that always runs first
+                for name in names if round_ % 2 == 0 else names[::-1]:
                     db = pg.new_database() if name.endswith("-pg") else str(workdir / f"{name}-{size}-{round_}.db")
                     run = run_ingest(corpus, db, CONFIGS[name], workdir)
                     results.setdefault((name, size), Result()).runs.append(run)
