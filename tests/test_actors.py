@@ -374,3 +374,15 @@ def test_a_country_next_to_a_sea_of_its_name_is_still_the_country() -> None:
     mentions = resolve(text)
     assert [m.entity.country for m in mentions if m.text in ("China", "Japan")] == ["CHN", "JPN"]
     assert not entity_at(mentions, text.index("East"), text.index(" Sea") + 4)
+
+
+def test_every_listed_feature_hides_a_name_of_the_dictionary() -> None:
+    """features.yaml lists only seas and straits named after an actor; any other is dead data."""
+    from aidtrace.extract.actors import _yaml
+
+    d = ActorDictionary.load()
+    for name in _yaml("actors", "features.yaml"):
+        words = list(re.finditer(r"\S+", name))
+        inner = [name[a.start():b.end()] for i, a in enumerate(words) for b in words[i:]
+                 if name[a.start():b.end()] != name and name[a.start():b.end()] in d.entries]
+        assert inner, f"{name!r} holds no dictionary name"

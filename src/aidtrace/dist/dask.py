@@ -38,16 +38,15 @@ CONNECT_TIMEOUT = "20s"
 #   parser that allocates and frees all the time keeps faulting pages in again;
 # - the GIL monitor samples every millisecond;
 # - work stealing re-balances the workers' queues every 100 ms: equal workers that take one
-#   partition at a time from the scheduler's queue have nothing to balance.
+#   partition at a time from the scheduler's queue have nothing to balance;
 # - every server (scheduler, nanny, worker) wakes every 20 ms to time its event loop (the "tick",
 #   which only feeds the "event loop was unresponsive" warning) and every 500 ms to sample the
 #   process's CPU, memory and disk use (the system monitor, read only by the dashboard and by the
 #   memory limits this cluster does not set): once a second and every 10 s are enough.
 # The cluster also starts without a memory limit (the workers' and nannies' monitors read every
 # worker's memory every 100 ms; a worker holds one partition, as a local run's does) and without
-# the Bokeh dashboard (nothing shows it). Measured idle with 2 workers over 30 s
-# (docs/PERFORMANCE.md): 2.1-2.3 s of CPU with Dask's defaults, 2.0 s without the memory monitors,
-# work stealing and dashboard, 0.4 s with the slower tick and system monitor as well.
+# the Bokeh dashboard (nothing shows it). Idle, 2 workers use 1.3% of a core with these settings
+# against 9.4% with Dask's defaults (benchmarks/bench_dask_idle.py, docs/PERFORMANCE.md).
 LOCAL_WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
