@@ -16,6 +16,7 @@ from typing import Any
 
 from ..datafiles import load_yaml
 from ..errors import DataFileError
+from .gate import GatedPattern
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,9 @@ class CaptionRules:
     """The compiled ``captions`` rules of data/furniture.yaml."""
 
     max_sentence_words: int
-    credits: tuple[re.Pattern[str], ...]
-    weak_cues: tuple[re.Pattern[str], ...]
-    strong_cues: tuple[re.Pattern[str], ...]
+    credits: tuple[GatedPattern, ...]
+    weak_cues: tuple[GatedPattern, ...]
+    strong_cues: tuple[GatedPattern, ...]
     report_words: re.Pattern[str]
     agency_after_caption: re.Pattern[str]
     abbreviations: frozenset[str]
@@ -59,8 +60,8 @@ def caption_rules() -> CaptionRules:
     try:
         spec = data["captions"]
 
-        def compiled(key: str) -> tuple[re.Pattern[str], ...]:
-            return tuple(re.compile(_expand(str(p), spec)) for p in spec[key])
+        def compiled(key: str) -> tuple[GatedPattern, ...]:
+            return tuple(GatedPattern(re.compile(_expand(str(p), spec))) for p in spec[key])
 
         return CaptionRules(
             max_sentence_words=int(spec["max_sentence_words"]),

@@ -23,6 +23,7 @@ from typing import Any
 from ..datafiles import load_yaml
 from ..errors import DataFileError
 from .captions import caption_spans, is_credit_line
+from .gate import GatedPattern
 
 # --------------------------------------------------------------------------- results
 
@@ -106,7 +107,7 @@ class LineRule:
 
     name: str
     max_words: int
-    patterns: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[GatedPattern, ...] = ()
     exact: frozenset[str] = frozenset()
 
     def matches(self, line: str, words: int | None = None, key: str | None = None) -> bool:
@@ -125,7 +126,7 @@ class Furniture:
     related_max_words: int
     sentence_min_words: int
     line_rules: tuple[LineRule, ...]
-    inline_rules: tuple[tuple[str, re.Pattern[str]], ...]
+    inline_rules: tuple[tuple[str, GatedPattern], ...]
     marker_prefix: re.Pattern[str]  # a related-story marker opening a line or following a sentence
     headline_anchors: tuple[re.Pattern[str], ...]
     headline_min_words: int
@@ -145,7 +146,7 @@ def _compile_line_rule(spec: dict[str, Any]) -> LineRule:
     return LineRule(
         name=str(spec["name"]),
         max_words=int(spec.get("max_words", 20)),
-        patterns=tuple(re.compile(p, flags) for p in spec.get("patterns", [])),
+        patterns=tuple(GatedPattern(re.compile(p, flags)) for p in spec.get("patterns", [])),
         exact=frozenset(label_key(e) for e in spec.get("exact", [])),
     )
 
@@ -162,7 +163,7 @@ def furniture() -> Furniture:
             related_max_words=int(data["related_list"]["max_words"]),
             sentence_min_words=int(data["related_list"]["min_sentence_words"]),
             line_rules=tuple(_compile_line_rule(spec) for spec in data["line_rules"]),
-            inline_rules=tuple((str(spec["name"]), re.compile(p, re.IGNORECASE))
+            inline_rules=tuple((str(spec["name"]), GatedPattern(re.compile(p, re.IGNORECASE)))
                                for spec in data["inline_rules"] for p in spec["patterns"]),
             marker_prefix=_marker_prefix(markers),
             headline_anchors=tuple(re.compile(p) for p in headlines["anchors"]),

@@ -26,6 +26,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -43,7 +44,15 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     words = _WORD.findall(text.lower())
     if len(words) <= size:
         return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+    # Slices of the words joined once, encoded once: as " ".join(words[i:i + size]) encoded,
+    # without building and encoding every shingle apart. Byte offsets from the words' lengths
+    # (characters, when every word is ASCII).
+    joined = " ".join(words).encode("utf-8")
+    lengths = [len(w) for w in words]
+    if len(joined) != len(words) - 1 + sum(lengths):
+        lengths = [len(w.encode("utf-8")) for w in words]
+    starts = [0, *accumulate(n + 1 for n in lengths)]
+    return {joined[starts[i]:starts[i + size] - 1] for i in range(len(words) - size + 1)}
 
 
 class Signature:
@@ -65,8 +74,8 @@ def signature(text: str) -> Signature | None:
     if not grams:
         return None
     sha1 = hashlib.sha1
-    hv = np.fromiter((int.from_bytes(sha1(g).digest()[:4], "little") for g in grams), dtype=_DTYPE,
-                     count=len(grams))
+    # each shingle's first four SHA-1 bytes, read as little-endian 32-bit values all at once
+    hv = np.frombuffer(b"".join([sha1(g).digest()[:4] for g in grams]), dtype="<u4").astype(_DTYPE)
     a, b = _permutations()
     with np.errstate(over="ignore"):  # products wrap modulo 2^32, as intended
         return Signature((_fmix32(hv)[:, None] * a + b).min(axis=0))
