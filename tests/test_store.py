@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from aidtrace.errors import StoreError, UsageError
 from aidtrace.model import (
@@ -400,3 +401,36 @@ def test_runs_and_rejections(store: Store) -> None:
     assert store.rejections(run) == [Rejection("in/bad.jsonl", "not valid JSON", "fix it", line=3)]
     (rec,) = store.runs()
     assert rec["counts"] == {"rejected": 1} and rec["args"] == {"paths": ["in/"]} and rec["finished"]
+
+
+def test_a_batch_told_what_comes_decides_as_one_by_one_with_fewer_statements(tmp_path: Path) -> None:
+    fresh = [make_doc(f"{ARTICLE} Story {n}.", external_id=f"s{n}.txt", url=f"https://example.org/{n}")
+             for n in range(40)]
+    special = [*_articles(),
+               make_doc(UPDATED + " Again.", external_id="s3.txt"),                           # s3's new version
+               make_doc(f"{ARTICLE} Story 7.", external_id="again.txt"),                     # a copy of s7
+               make_doc(ARTICLE + " Story 99.", external_id="s99.txt", url="https://example.org/5")]  # s5's url
+    docs = [*fresh[:20], *special, *fresh[20:]]
+    # near-duplicate candidates as the index would propose them: every earlier document for the
+    # special ones, none for the fresh stories
+    candidates = [[d.id for d in docs[:i]] if d in special else [] for i, d in enumerate(docs)]
+
+    def decide(add: Any, copies: list[Document]) -> list[tuple[str, int, str | None]]:
+        return [(add(d, None, c), d.version, d.duplicate_of) for d, c in zip(copies, candidates, strict=True)]
+
+    with Store.open(str(tmp_path / "single.db")) as single, Store.open(str(tmp_path / "batch.db")) as batched:
+        one_by_one: list[str] = []
+        statements: list[str] = []
+        event.listen(single.engine, "before_cursor_execute", lambda *args: one_by_one.append(args[2]))
+        event.listen(batched.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+        alone = decide(lambda d, m, c: single.add_document(d, m, c, None), [replace(d) for d in docs])
+        with batched.document_batch() as batch:
+            copies = [replace(d) for d in docs]
+            batch.expect(copies)
+            together = decide(batch.add, copies)
+        assert together == alone
+        assert {NEW, DUPLICATE, NEW_VERSION, NEAR_DUPLICATE} <= {o for o, _, _ in alone}
+        assert batched.documents() == single.documents()
+        assert [d.id for d in batched.documents_to_analyse()] == [d.id for d in single.documents_to_analyse()]
+        # the fresh stories cost no query each (one by one, each runs two and an insert)
+        assert len(statements) <= len(one_by_one) - 3 * len(fresh)

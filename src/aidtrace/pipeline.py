@@ -463,6 +463,7 @@ def _store_documents(store: Store, index: NearDuplicateIndex, items: list[Prepar
     indexed: list[str] = []
     try:
         with store.document_batch(run_id) as batch:
+            batch.expect([item.doc for item in items])
             for item in items:
                 doc = replace(item.doc)  # the batch sets version, duplicate_of and (a revert) id
                 sig = from_bytes(item.minhash) if item.minhash else None
