@@ -82,10 +82,7 @@ class GatedPattern:
 
     def search(self, text: str) -> re.Match[str] | None:
         """``pattern.search(text)``."""
-        for char in self.needs:
-            if char not in text:
-                return None
-        return self.pattern.search(text)
+        return self.pattern.search(text) if self.possible(text) else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """``pattern.finditer(text)``."""
