@@ -116,3 +116,31 @@ def test_unsupported_patterns_keep_spacys_ruler() -> None:
     ruler.add([[{"LOWER": "very"}]], {"LEMMA": "VERY"})
     assert attribute_rules.install(nlp) is True and nlp.pipe_names == ["attribute_rules"]
     assert [t.lemma_ for t in nlp("Very very good")] == ["VERY", "VERY", ""]
+
+
+def test_outcomes_by_lookup_equal_every_test_run_in_turn() -> None:
+    """``_ColumnOutcomes`` answers as the ruler's tests one by one: on every value a test names,
+    on words no test names, on the flag values, and on words that the regular expressions match."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    rules = load_nlp(MODEL).get_pipe("attribute_rules").rules
+    assert any(t.op == "REGEX" for tests in rules.tests for t in tests)  # the slow path is exercised
+
+    def check(column: int, got: Any) -> None:
+        assert rules._outcomes[column](got) == tuple(test(got) for test in rules.tests[column]), (column, got)
+
+    for column, tests in enumerate(rules.tests):
+        named = [v for t in tests if t.op != "REGEX" for v in ([t.value] if t.op == "==" else t.value)]
+        samples = {*named, "", "minister", "reporters", "kyiv", "'s", "n't", "gon", "na", "ai", "'m", "cause"}
+        for got in ([True, False] if rules.columns[column] in attribute_rules.FLAG_ATTRS else sorted(samples, key=str)):
+            check(column, got)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=12))
+    def random_words(word: str) -> None:
+        for column, name in enumerate(rules.columns):
+            if name not in attribute_rules.FLAG_ATTRS:
+                check(column, word)
+
+    random_words()

@@ -87,6 +87,7 @@ class AttributeRules:
         self.single = [p for p in self.patterns if len(p.tokens) == 1]
         self.multi = [p for p in self.patterns if len(p.tokens) > 1]
         self._signatures: list[dict[int, tuple[bool, ...]]] = [{} for _ in self.columns]
+        self._outcomes = [_ColumnOutcomes.of(tests) for tests in self.tests]
         self._memo: dict[tuple[tuple[bool, ...], ...], _Looked] = {}
         self._rows: dict[tuple[int, ...], _Looked] = {}  # the same, by the attributes' raw values
 
@@ -175,7 +176,7 @@ class AttributeRules:
             known = self._signatures[column].get(value)
             if known is None:
                 got = self._value(column, value)
-                known = self._signatures[column][value] = tuple(test(got) for test in self.tests[column])
+                known = self._signatures[column][value] = self._outcomes[column](got)
             out.append(known)
         return tuple(out)
 
@@ -216,6 +217,42 @@ class AttributeRules:
         for rule in sorted(set(rules)):
             merged.update(self.attrs[rule])
         return merged
+
+
+@dataclass(frozen=True)
+class _ColumnOutcomes:
+    """The outcomes of all the tests on one attribute for a value, from one dictionary look-up.
+
+    A value that no equality or set test names (most words, for the ruler's 108 tests on LOWER)
+    gets the default outcomes: False for == and IN, True for NOT_IN; the values the tests name
+    flip their tests' outcomes; only regular expressions are run for each new value. The same
+    outcomes as calling every ``_Test`` in turn.
+    """
+
+    default: tuple[bool, ...]
+    named: dict[Any, tuple[int, ...]]  # value -> the slots of the == / IN / NOT_IN tests naming it
+    searched: tuple[_Test, ...]  # REGEX tests
+
+    @classmethod
+    def of(cls, tests: list[_Test]) -> _ColumnOutcomes:
+        named: dict[Any, list[int]] = {}
+        for test in tests:
+            values = [test.value] if test.op == "==" else test.value if test.op in ("IN", "NOT_IN") else []
+            for value in values:
+                named.setdefault(value, []).append(test.slot)
+        return cls(tuple(test.op == "NOT_IN" for test in tests), {v: tuple(slots) for v, slots in named.items()},
+                   tuple(test for test in tests if test.op == "REGEX"))
+
+    def __call__(self, got: Any) -> tuple[bool, ...]:
+        slots = self.named.get(got, ())
+        if not slots and not self.searched:
+            return self.default
+        out = list(self.default)
+        for slot in slots:
+            out[slot] = not out[slot]
+        for test in self.searched:
+            out[test.slot] = test(got)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
