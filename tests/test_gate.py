@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aidtrace.ingest.captions import caption_rules
 from aidtrace.ingest.clean import furniture
-from aidtrace.ingest.gate import GatedPattern, required_chars
+from aidtrace.ingest.gate import GatedPattern, LoweredText, PrefixGate, literal_prefixes, required_chars
 
 
 @pytest.mark.parametrize(("pattern", "flags", "needs"), [
@@ -71,3 +71,73 @@ def test_gated_rules_answer_as_their_patterns_on_real_paragraphs(shared: Path) -
             assert [m.span() for m in gated.finditer(paragraph)] == found
             skipped += not gated.possible(paragraph)
     assert skipped > len(paragraphs)  # the pre-check spares the engine most of the work
+
+
+# ---------------------------------------------------------------------- literal prefixes
+
+
+@pytest.mark.parametrize(("pattern", "prefixes"), [
+    (r"(?<![\w-])(?i:night\s+vision|drones?)(?![\w-])", {"nig", "dro"}),  # look-arounds take no room
+    (r"(?P<name>F-16|Su-24)(?:s|'s)?", {"f-1", "su-"}),  # names keep their case only in the pattern
+    (r"jets?", {"jet"}),
+    (r"ab?c", {"a"}),                                  # an optional part ends the prefix
+    (r"a+bc", {"a"}),                                  # so does a repeat
+    (r"(?:x|y)z[qr]", {"xzq", "xzr", "yzq", "yzr"}),  # alternatives and small classes multiply
+    (r"[A-Z]\d+", None),                               # a range: any start
+    (r"(?:ab)?c", None),
+    (r"ſab", None),                                    # matched by "s" too, ignoring case
+    (r"İx", None),                                     # its lower case is two characters
+    (r"", None),
+])
+def test_literal_prefixes(pattern: str, prefixes: set[str] | None) -> None:
+    got = literal_prefixes(re.compile(pattern))
+    assert (None if got is None else set(got)) == prefixes
+
+
+def _item_gates() -> list[PrefixGate]:
+    from aidtrace.extract.items import _taxonomy
+
+    gates = [gate for entry in _taxonomy().entries for gate in entry.patterns]
+    assert sum(gate.grams is not None for gate in gates) > 0.9 * len(gates)  # nearly all are gated
+    return gates
+
+
+def _same_matches(gates: list[PrefixGate], text: str) -> None:
+    lowered = LoweredText(text)
+    for gate in gates:
+        assert [m.span() for m in gate.finditer(text, lowered)] == [m.span() for m in gate.pattern.finditer(text)], \
+            (gate, text)
+
+
+ITEM_PIECES = ["HIMARS", "Patriot", "patriot systems", "F-16s", "NIGHT VISION", "night  vision goggles", "drones",
+               "Leopard 2A6", "155mm shells", "155-mm", "K", "ſ", "ı", "İ", "é", "Ü", " ", "-", "'s", "\n"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(ITEM_PIECES), st.text(max_size=8)), max_size=8).map("".join))
+def test_a_prefix_gate_finds_what_its_pattern_finds(text: str) -> None:
+    _same_matches(_item_gates(), text)
+
+
+def test_prefix_gates_find_what_their_patterns_find_in_real_sentences(shared: Path) -> None:
+    import json
+
+    texts = [p.read_text(encoding="utf-8") for folder in (shared / "seeds", shared / "acceptance" / "news_dev")
+             for p in sorted(folder.iterdir()) if p.suffix == ".txt"]
+    voa = (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()
+    texts += [json.loads(line)["text"] for line in voa]
+    gates = _item_gates()
+    sentences = [s for text in texts for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    assert len(sentences) > 3000
+    for sentence in sentences:
+        _same_matches(gates, sentence)
+
+
+@pytest.mark.parametrize("text", ["ſniper rifles were sent", "sent ſniper rifles", "two ASSAULT RIFLES",
+                                  "İstanbul got drones", "Kelvin: \u212aamikaze drones", "dronеs (Cyrillic е)"])
+def test_a_prefix_gate_runs_the_pattern_where_case_is_special(text: str) -> None:
+    """"ſ" matches "s" when case is ignored, but its lower case is not "s": such texts are searched."""
+    gates = _item_gates()
+    _same_matches(gates, text)
+    assert any(gate.pattern.search(text) for gate in gates) or "е" in text
+    _same_matches([PrefixGate(re.compile(r"(?i)(?:sniper|assault|istanbul|kamikaze|drone)"))], text)

@@ -20,6 +20,7 @@ from typing import Any
 from ..cache import cached
 from ..datafiles import load_yaml
 from ..errors import DataFileError
+from ..ingest.gate import LoweredText, PrefixGate
 from ..model import Item
 from .money import NUMBER_RE, parse_number
 
@@ -35,7 +36,7 @@ class _Entry:
 
     canonical: str
     category: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[PrefixGate, ...]  # each regex with the literal prefixes its matches start with
     needs_head: bool
 
 
@@ -79,7 +80,7 @@ def _entry(spec: dict[str, Any], heads: str, categories: set[str]) -> _Entry:
         sources.append(rf"{_EDGE_BEFORE}(?P<core>(?i:{alt})){_EDGE_AFTER}")
     for pat in spec.get("patterns", []):
         sources.append(rf"{_EDGE_BEFORE}(?P<core>{pat}){_EDGE_AFTER}{head}")
-    return _Entry(str(spec["canonical"]), str(spec["category"]), tuple(re.compile(s) for s in sources),
+    return _Entry(str(spec["canonical"]), str(spec["category"]), tuple(PrefixGate(re.compile(s)) for s in sources),
                   bool(spec.get("needs_head")))
 
 
@@ -104,9 +105,10 @@ def find_items(text: str) -> list[Item]:
     """
     tax = _taxonomy()
     candidates = []
+    lowered = LoweredText(text)  # most entries' names start nowhere in a sentence: not searched
     for order, entry in enumerate(tax.entries):
         for pattern in entry.patterns:
-            for m in pattern.finditer(text):
+            for m in pattern.finditer(text, lowered):
                 if entry.needs_head and m["name"] and m["name"].isalpha() and not m["head"]:
                     continue
                 candidates.append((m.start(), -(m.end() - m.start()), order, m, entry))
