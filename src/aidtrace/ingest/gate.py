@@ -236,6 +236,13 @@ class PrefixGate:
         """``pattern.finditer(text)``; ``lowered`` is ``LoweredText(text)``."""
         return self.pattern.finditer(text) if self.possible(lowered) else iter(())
 
+    def __eq__(self, other: object) -> bool:  # compiled taxonomies compare equal after the cache
+        return isinstance(other, PrefixGate) and (self.pattern, self.grams, self.short) == (
+            other.pattern, other.grams, other.short)
+
+    def __hash__(self) -> int:
+        return hash((self.pattern, self.grams, self.short))
+
     def __repr__(self) -> str:
         shown = None if self.grams is None else sorted([*self.grams, *self.short])
         return f"PrefixGate({self.pattern.pattern[:60]!r}, prefixes={shown!r})"
