@@ -138,3 +138,18 @@ def test_workers_start_loading_the_models_when_the_run_starts() -> None:
         assert list(executor.client.run(models_loaded, model, 2.0).values()) == [False]
     with DaskExecutor(workers=1, preload=model) as executor:
         assert list(executor.client.run(models_loaded, model, 120.0).values()) == [True]
+
+
+def test_a_slow_partition_does_not_idle_the_other_worker(cluster: str) -> None:
+    """Results come back in order, but while the first partition runs long, the other worker goes
+    on with the partitions after it (a window counted over the results not yet yielded would have
+    let it run only the three submitted with the first, then wait)."""
+    from dask_probe import timed_sleep
+
+    durations = [3.0] + [0.05] * 15
+    with DaskExecutor(scheduler=cluster) as executor:
+        times = list(executor.map(timed_sleep, durations))
+    assert [round(end - start, 1) for start, end in times] == [round(d, 1) for d in durations]  # in order
+    first_end = times[0][1]
+    started_meanwhile = sum(start < first_end for start, _ in times[1:])
+    assert started_meanwhile >= 8, started_meanwhile

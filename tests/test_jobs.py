@@ -221,3 +221,16 @@ def test_a_partition_s_results_travel_back_without_the_documents(shared: Path) -
     assert doc.text.encode() in pickle.dumps(doc)  # the criterion can fail
     assert doc.text.encode() not in sent and doc.raw_text.encode() not in sent
     assert len(sent) < len(pickle.dumps([(doc, outcome)])) - len(doc.text)
+
+
+def test_the_last_partitions_of_a_run_with_large_partitions_are_small(shared: Path, tmp_path: Path) -> None:
+    """With Dask's 128-document partitions the tail still ends in partitions of at most
+    ``TAIL_PARTITION`` documents, not a quarter of the first (a second of one worker's time)."""
+    lines = (shared / "data" / "voa" / "voa_stories.jsonl").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "all.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    executor = RecordingExecutor(workers=1)
+    summary = pipeline.ingest([str(tmp_path / "all.jsonl")], Settings.load(db=str(tmp_path / "a.db"), learned=False),
+                              executor=executor)
+    assert summary.analysed == 89 and pipeline.TAIL_PARTITION == 4
+    # a quarter of what is left each time (89 / 4 = 23 first), never below 4 until the rest is smaller
+    assert executor.sizes == [23, 17, 13, 9, 7, 5, 4, 4, 4, 3]

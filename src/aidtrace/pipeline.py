@@ -534,12 +534,13 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
 
     def partitions() -> Iterator[list[Document]]:
         # Guided sizes: the full size while much is left, then smaller partitions towards the
-        # end (down to a quarter of the first), so that the workers finish together instead of
-        # one idling while the other ends a long last partition. The count is taken again when
-        # it runs out (documents stored meanwhile by a concurrent ingest).
+        # end (down to a quarter of the first, at most TAIL_PARTITION documents), so that the
+        # workers finish together instead of one idling while the other ends a long last
+        # partition. The count is taken again when it runs out (documents stored meanwhile by
+        # a concurrent ingest).
         nonlocal total
         claimed = 0
-        smallest = -(-analysis_partition_size(size, total, workers) // 4)
+        smallest = min(TAIL_PARTITION, -(-analysis_partition_size(size, total, workers) // 4))
         while True:
             if claimed >= total:
                 total = claimed + store.count_to_analyse()
@@ -562,6 +563,10 @@ def analyse_pending(store: Store, settings: Settings, summary: RunSummary,
 # What is left to claim is cut into at least this many partitions per worker, so that no worker
 # waits idle while another finishes a long last partition.
 PARTITIONS_PER_WORKER = 4
+# The smallest partitions at the end of a run need not be larger than this (documents): a
+# 128-document Dask partition's quarter, 32 stories, is a second of one worker's time that the
+# other would spend idle.
+TAIL_PARTITION = 4
 
 
 def analysis_partition_size(size: int, pending: int, workers: int) -> int:

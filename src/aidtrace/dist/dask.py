@@ -26,9 +26,12 @@ from ..errors import EngineError
 
 T = TypeVar("T")
 R = TypeVar("R")
+_END: Any = object()
 
-# Partitions in flight per worker: enough to keep every worker busy while the parent writes.
+# Partitions running or queued per worker: enough to keep every worker busy while the parent writes.
 IN_FLIGHT_PER_WORKER = 2
+# Finished partitions held for their turn per worker, at most (results are yielded in order).
+HELD_PER_WORKER = 8
 CONNECT_TIMEOUT = "20s"
 # Worker settings of the LocalCluster this engine starts (a cluster joined by address keeps its
 # own): Dask's defaults suit short numeric tasks, not long spaCy partitions on busy cores.
@@ -124,14 +127,30 @@ class DaskExecutor:
         """``fn`` over every partition on the cluster; results in order, a bounded number in flight."""
         if self.client is None:
             raise EngineError("the Dask executor is not started — use it in a with block")
-        window = IN_FLIGHT_PER_WORKER * self.worker_count()
+        from distributed import wait
+
+        workers = self.worker_count()
+        window, held = IN_FLIGHT_PER_WORKER * workers, HELD_PER_WORKER * workers
         futures: deque[Any] = deque()
-        for part in partitions:
-            futures.append(self.client.submit(fn, part, pure=False))
-            if len(futures) >= window:
+        parts = iter(partitions)
+        exhausted = False
+        while True:
+            # Keep ``window`` partitions unfinished on the cluster: one that ends early frees its
+            # worker for the next partition even while an older one still runs (the scheduler
+            # assigns a task to a worker when it is submitted, so a window counted over the
+            # results not yet yielded would leave that worker idle behind the slow one).
+            while not exhausted and len(futures) < held and sum(not f.done() for f in futures) < window:
+                part = next(parts, _END)
+                if part is _END:
+                    exhausted = True
+                else:
+                    futures.append(self.client.submit(fn, part, pure=False))
+            if not futures:
+                return
+            if futures[0].done() or len(futures) >= held:
                 yield self._result(futures.popleft())
-        while futures:
-            yield self._result(futures.popleft())
+            else:
+                wait([f for f in futures if not f.done()], return_when="FIRST_COMPLETED")
 
     def _result(self, future: Any) -> Any:
         try:
