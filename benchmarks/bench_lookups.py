@@ -5,7 +5,7 @@ rounds), and must give the same answers (checked):
 
 - items: ``extract.items.find_items`` over every sentence of the 89 VOA stories, each taxonomy
   regular expression behind its literal-prefix pre-check (``ingest.gate.PrefixGate``), against
-  the same search with every expression run on every sentence;
+  ``find_items(text, pre_check=False)``, every expression run on every sentence;
 - attribute rules: the outcomes of the attribute ruler's tests for every distinct word of the
   VOA stories (what ``nlp.attribute_rules`` computes the first time a worker meets a word), one
   dictionary look-up per word (``_ColumnOutcomes``) against calling each of the ruler's tests.
@@ -22,36 +22,16 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+
+from bench_scale import VOA  # the scripts run from benchmarks/, which is then on sys.path
 
 from aidtrace.extract import items
 from aidtrace.nlp.pipeline import load_nlp
 
-VOA = Path(__file__).resolve().parents[2] / "shared" / "data" / "voa" / "voa_stories.jsonl"
-
 
 def voa_texts() -> list[str]:
     return [json.loads(line)["text"] for line in VOA.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def bare_find_items(text: str) -> list[Any]:
-    """``find_items`` with every taxonomy expression run on the text (no pre-check)."""
-    tax = items._taxonomy()
-    candidates = []
-    for order, entry in enumerate(tax.entries):
-        for gate in entry.patterns:
-            for m in gate.pattern.finditer(text):
-                if entry.needs_head and m["name"] and m["name"].isalpha() and not m["head"]:
-                    continue
-                candidates.append((m.start(), -(m.end() - m.start()), order, m, entry))
-    found: list[Any] = []
-    last_end = -1
-    for start, _, _, m, entry in sorted(candidates, key=lambda c: c[:3]):
-        if start >= last_end:
-            found.append(items._item(m, entry, text, tax))
-            last_end = m.end()
-    return found
 
 
 def cpu(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -72,7 +52,7 @@ def main() -> None:
     words = sorted({w.lower() for text in texts for w in re.findall(r"\w+|[^\w\s]", text)})
 
     pairs: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
-        "items": (lambda: [items.find_items(s) for s in sentences], lambda: [bare_find_items(s) for s in sentences]),
+        "items": (lambda: [items.find_items(s) for s in sentences], lambda: [items.find_items(s, pre_check=False) for s in sentences]),
         "attribute rules": (lambda: [outcomes(w) for w in words], lambda: [tuple(t(w) for t in tests) for w in words]),
     }
     times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in pairs}

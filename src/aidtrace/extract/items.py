@@ -97,15 +97,17 @@ def _quantity_pattern(fillers: list[str]) -> re.Pattern[str]:
 # --------------------------------------------------------------------------- finding
 
 
-def find_items(text: str) -> list[Item]:
+def find_items(text: str, *, pre_check: bool = True) -> list[Item]:
     """All weapon systems and equipment classes named in ``text``, in order.
 
     Args:
         text: the string searched (a sentence); ``start``/``end`` point into it.
+        pre_check: skip the expressions whose literal prefixes occur nowhere in ``text`` (most
+            entries' names; the same items either way, benchmarks/bench_lookups.py compares).
     """
     tax = _taxonomy()
     candidates = []
-    lowered = LoweredText(text)  # most entries' names start nowhere in a sentence: not searched
+    lowered = LoweredText(text) if pre_check else None
     for order, entry in enumerate(tax.entries):
         for pattern in entry.patterns:
             for m in pattern.finditer(text, lowered):

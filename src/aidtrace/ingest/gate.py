@@ -232,9 +232,10 @@ class PrefixGate:
                 return True
         return False
 
-    def finditer(self, text: str, lowered: LoweredText) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(text)``; ``lowered`` is ``LoweredText(text)``."""
-        return self.pattern.finditer(text) if self.possible(lowered) else iter(())
+    def finditer(self, text: str, lowered: LoweredText | None) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``; ``lowered`` is ``LoweredText(text)``, or None to search
+        without the pre-check."""
+        return self.pattern.finditer(text) if lowered is None or self.possible(lowered) else iter(())
 
     def __eq__(self, other: object) -> bool:  # compiled taxonomies compare equal after the cache
         return isinstance(other, PrefixGate) and (self.pattern, self.grams, self.short) == (
