@@ -240,3 +240,53 @@ def test_the_same_noun_outside_a_date_is_still_an_event() -> None:
     _, events, _ = code_text("Thousands joined a march in Manila on Sunday to protest against China.",
                              date="2025-04-02")
     assert ("PROTEST", "march") in [(e.type, e.evidence.trigger) for e in events]
+
+
+# A subject that is an event noun names its target in a prepositional phrase ("the attack on X",
+# "the shelling of X"): an entity there is whom the act was aimed at, never who did it.
+TARGET_NOT_ACTOR = [
+    ("The attack on a Turkish convoy killed four soldiers, officials said.", "TUR"),
+    ("A drone strike on an Iranian-backed militia camp killed three fighters.", "IRN"),
+    ("The shelling of a Georgian border post wounded two guards on Sunday.", "GEO"),
+]
+
+
+@pytest.mark.parametrize(("text", "target"), TARGET_NOT_ACTOR)
+def test_target_of_an_event_noun_subject_is_not_the_actor(text: str, target: str) -> None:
+    for event in coded(text):
+        assert target not in codes(event.actor), event
+
+
+def test_event_noun_target_still_names_the_recipient() -> None:
+    # the same phrase under an object keeps giving the recipient, and a named attacker stays the actor
+    event = one("Al-Shabaab fighters launched an assault on a joint Kenyan-U.S. base near the coast.", "ASSAULT")
+    assert "KEN" in codes(event.recipient), event
+    assert "KEN" not in codes(event.actor), event
+    strikes = one("Israel's strikes on Iranian nuclear sites drew condemnation.", "ASSAULT")
+    assert codes(strikes.actor) == {"ISR"} and "IRN" in codes(strikes.recipient), strikes
+
+
+# Verbs with a second, non-event sense: "decline" also means falling, "pull ahead" gaining ground.
+NOT_AN_EVENT = [
+    ("Japan's population continues to decline as incomes fall.", "REJECT"),
+    ("Exports to China declined sharply in March.", "REJECT"),
+    ("Chinese companies are already pulling ahead in the robotics race.", "RETREAT"),
+]
+
+
+@pytest.mark.parametrize(("text", "etype"), NOT_AN_EVENT)
+def test_other_sense_of_an_event_verb_codes_nothing(text: str, etype: str) -> None:
+    assert etype not in [e.type for e in coded(text)]
+
+
+EVENT_SENSE_KEPT = [
+    ("Hungary declined an invitation to the summit in Kyiv.", "REJECT", "HUN"),
+    ("Poland's foreign ministry declined to join the declaration.", "REJECT", "POL"),
+    ("Russia pulled its troops back from the border.", "RETREAT", "RUS"),
+    ("The United States pulled out of the nuclear deal in 2018.", "RETREAT", "USA"),
+]
+
+
+@pytest.mark.parametrize(("text", "etype", "actor"), EVENT_SENSE_KEPT)
+def test_event_sense_of_the_same_verbs_is_kept(text: str, etype: str, actor: str) -> None:
+    assert actor in codes(one(text, etype).actor)

@@ -53,6 +53,11 @@ OFFICIAL_SECTORS = {"GOV", "MIL", "DIP"}
 # Passive forms that describe the subject's own stance ("Vietnam is committed to ..."): the
 # grammatical subject is the actor.
 STATIVE_PASSIVES = frozenset(grammar_words("stative_passives"))
+# Prepositions that name a party taking part ("talks with X", "a deal between X and Y"), never
+# only the target of an event noun.
+PARTY_PREPS = frozenset(grammar_words("party_preps"))
+# Event types whose noun's "of" phrase names the target ("the shelling of Kharkiv").
+OBJECTIVE_OF_TYPES = frozenset(grammar_words("objective_of_types"))
 # Tokens below these dependencies belong to another phrase (a place, a clause), not the head's entity.
 _DETACHED = {"prep", "relcl", "acl", "advcl", "ccomp", "xcomp", "punct", "cc", "conj", "dep"}
 
@@ -153,13 +158,15 @@ def conjuncts(head: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> list[Mention]:
+def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False, actor: bool = False) -> list[Mention]:
     """Mentions naming the entity (or entities, if coordinated) a noun phrase stands for.
 
     Args:
         head: the phrase's head token.
         ctx: sentence offsets and document mentions.
         strict: only the phrase's own words, never an entity buried deeper inside it.
+        actor: the phrase is who acts (a subject, an agent): an entity buried in the target of an
+            event noun inside it is not taken ("the attack on a Turkish convoy killed ...").
     """
     found: list[Mention] = []
     for conj in conjuncts(head):
@@ -170,24 +177,48 @@ def phrase_mentions(head: Token, ctx: SentenceContext, strict: bool = False) -> 
         # "some arms shipments promised to help Ukraine": the first entity inside, but not one
         # buried in the purpose of a clause inside it ("the demonstration staged by students to
         # protest the decision of sending troops to Iraq" is not against Iraq)
-        inside = ctx.span_mentions(_outside_purposes(head))
+        inside = ctx.span_mentions(_outside_purposes(head, targets=actor))
         found = [m for m in inside if (m.start, m.end) == (inside[0].start, inside[0].end)] if inside else []
     return found
 
 
-def _outside_purposes(head: Token) -> list[Token]:
+def _outside_purposes(head: Token, targets: bool = False) -> list[Token]:
     """``head``'s subtree without the adverbial clauses of the verbs inside it (what they were
-    done for, or when) and without the owners of relational nouns ("the chief of Israel's ally"
-    is not Israel's), in text order."""
+    done for, or when), without the owners of relational nouns ("the chief of Israel's ally"
+    is not Israel's) and, given ``targets``, without the target phrases of event nouns ("the
+    attack on a Turkish convoy" is not by Turkey), in text order."""
     out, stack = [], [head]
     while stack:
         tok = stack.pop()
         out.append(tok)
         relational = tok is not head and is_relational(tok)
+        aimed = target_preps(tok) if targets and tok.pos_ == "NOUN" else frozenset()
         stack.extend(c for c in tok.children
                      if not (c.dep_ == "advcl" and tok is not head and tok.pos_ == "VERB")
-                     and not (relational and c.dep_ in ("poss", "compound", "nmod")))
+                     and not (relational and c.dep_ in ("poss", "compound", "nmod"))
+                     and not (c.dep_ == "prep" and c.lower_ in aimed))
     return sorted(out, key=lambda t: t.i)
+
+
+def target_preps(noun: Token) -> frozenset[str]:
+    """Prepositions whose object an event noun is aimed at: the recipient prepositions of its
+    senses' types ("strikes on X", "aid to X") except those naming a party ("talks with X"), and
+    "of" for the types whose "of" names the target ("the shelling of X"); none for a reciprocal
+    sense ("talks between X and Y")."""
+    return _target_preps(lemma(noun))
+
+
+@lru_cache(maxsize=4096)
+def _target_preps(word: str) -> frozenset[str]:
+    senses = load_lexicon().nouns.get((word,), [])
+    preps: set[str] = set()
+    for sense in senses:
+        if sense.reciprocal or sense.skip:
+            continue  # "talks between X and Y": the parties themselves
+        preps.update(p for p in RECIPIENT_PREPS.get(sense.type, ()) if p not in PARTY_PREPS)
+        if sense.type in OBJECTIVE_OF_TYPES:
+            preps.add("of")
+    return frozenset(preps)
 
 
 def participle_passive(verb: Token) -> bool:
@@ -343,7 +374,7 @@ def _actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mentio
     if passive:
         agent = passive_agent(verb)
         if agent is not None:
-            return phrase_mentions(agent, ctx), "agent"
+            return phrase_mentions(agent, ctx, actor=True), "agent"
         return _official_speaker(verb, ctx), "passive"
     if subj is None:
         owner = _plan_owner(verb, ctx)  # "the Pentagon's plans to cut funding"
@@ -355,7 +386,7 @@ def _actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mentio
         found = headline_parties(verb, ctx)
         if found:
             return found, "subject"
-    found = phrase_mentions(subj, ctx)
+    found = phrase_mentions(subj, ctx, actor=True)
     if found:
         return found, "subject"
     if subj.lower_ in PERSONAL_PRONOUNS or lemma(subj) in GENERIC_PEOPLE:
@@ -363,7 +394,7 @@ def _actor_mentions(trigger: Trigger, ctx: SentenceContext) -> tuple[list[Mentio
         if speaker is not None:
             s, _ = subject_of(speaker)
             if s is not None and s.i != subj.i:
-                return phrase_mentions(s, ctx), "speaker"
+                return phrase_mentions(s, ctx, actor=True), "speaker"
         return [], "pronoun"
     return [], "unresolved"
 
@@ -380,7 +411,8 @@ def _plan_owner(verb: Token, ctx: SentenceContext) -> list[Mention]:
         return owners
     # "Paris unveiled a plan to train Ukrainian pilots": who makes the plan carries it out
     subj, passive = subject_of(plan.head)
-    return [] if subj is None or passive else [m for m in phrase_mentions(subj, ctx) if m.entity.country or m.entity.org]
+    return [] if subj is None or passive else [m for m in phrase_mentions(subj, ctx, actor=True)
+                                               if m.entity.country or m.entity.org]
 
 
 def left_subject(verb: Token, ctx: SentenceContext) -> list[Mention]:
