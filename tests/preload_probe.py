@@ -25,3 +25,17 @@ def models_loaded(model: str, wait: float = 120.0) -> bool:
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
+
+
+def gc_thresholds_once_loaded(model: str) -> tuple[int, ...] | None:
+    """The collector's thresholds in this process once its models are loaded (None: not loaded)."""
+    import gc
+
+    return gc.get_threshold() if models_loaded(model) else None
+
+
+def gc_thresholds(_: object = None) -> tuple[int, ...]:
+    """The collector's thresholds in this process now."""
+    import gc
+
+    return gc.get_threshold()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from aidtrace import pipeline
 from aidtrace.cli import app
 from aidtrace.dist.dask import DaskExecutor
 from aidtrace.errors import EngineError
+from aidtrace.runtime import BUSY_GC_THRESHOLDS
 from aidtrace.settings import Settings
 from conftest import EXAMPLES
 from preload_probe import models_loaded
@@ -138,6 +140,8 @@ def test_workers_start_loading_the_models_when_the_run_starts() -> None:
         assert list(executor.client.run(models_loaded, model, 2.0).values()) == [False]
     with DaskExecutor(workers=1, preload=model) as executor:
         assert list(executor.client.run(models_loaded, model, 120.0).values()) == [True]
+        # a worker that analyses collects garbage every 50,000 new objects, not every 700
+        assert list(executor.client.run(gc.get_threshold).values()) == [BUSY_GC_THRESHOLDS]
 
 
 def test_a_slow_partition_does_not_idle_the_other_worker(cluster: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from aidtrace import pipeline
+from aidtrace.runtime import BUSY_GC_THRESHOLDS
 from aidtrace.settings import Settings
 
 # Columns that differ between any two runs (times, run ids, the worker that claimed a document).
@@ -90,7 +91,7 @@ def test_jobs_zero_means_one_worker_per_core() -> None:
 PRELOAD_DRIVER = f"""
 import sys, time
 sys.path.insert(0, {str(Path(__file__).parent)!r})
-from preload_probe import models_loaded
+from preload_probe import gc_thresholds, gc_thresholds_once_loaded, models_loaded
 from aidtrace import pipeline
 from aidtrace.settings import Settings
 
@@ -102,8 +103,10 @@ if __name__ == "__main__":
     model = Settings().spacy_model
     with pipeline.ProcessExecutor(2, preload=model) as executor:
         print(list(executor.map(models_loaded, [model, model])))
+        print(list(executor.map(gc_thresholds_once_loaded, [model, model])))
     with pipeline.ProcessExecutor(2) as executor:
         print(list(executor.map(loaded_now, [model, model])))
+        print(list(executor.map(gc_thresholds, [0, 1])))
 """
 
 
@@ -111,10 +114,13 @@ def test_workers_load_the_models_as_they_start() -> None:
     """The workers load spaCy and the dictionaries in a thread of their own from the start, while
     the parent opens the store and the documents are read; the first analysis finds them loaded.
     Without ``preload`` nothing is loaded before an analysis asks (a fresh process, so that no
-    model is inherited)."""
+    model is inherited). A worker that has loaded its models collects garbage every 50,000 new
+    objects (``runtime.BUSY_GC_THRESHOLDS``); one that has not keeps Python's default."""
     done = subprocess.run([sys.executable, "-c", PRELOAD_DRIVER], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[:2] == ["[True, True]", "[False, False]"]
+    busy = str(BUSY_GC_THRESHOLDS)
+    assert done.stdout.split("\n")[:4] == ["[True, True]", f"[{busy}, {busy}]", "[False, False]",
+                                           "[(700, 10, 10), (700, 10, 10)]"]
 
 
 BLAS_DRIVER = """

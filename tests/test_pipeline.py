@@ -73,6 +73,27 @@ def test_seed_metadata(seeds_dir: Path, tmp_path: Path) -> None:
     assert docs["003"]["title"] == "Ukraine to discuss details of joint arms output deal with US next week"
 
 
+def test_the_writer_collects_garbage_less_often_during_an_ingest_only(seeds_dir: Path, tmp_path: Path) -> None:
+    """While an ingest stores and writes results, the collector runs every 50,000 new objects,
+    not every 700 (``runtime.BUSY_GC_THRESHOLDS``); afterwards the thresholds are as they were."""
+    import gc
+
+    from aidtrace.runtime import BUSY_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    seen: set[tuple[int, ...]] = set()
+    try:
+        summary = pipeline.ingest([str(seeds_dir)], settings_for(tmp_path / "s.db", jobs=2),
+                                  progress=lambda stage, done, total: seen.add(gc.get_threshold()))
+        after = gc.get_threshold()
+    finally:
+        gc.set_threshold(*before)
+    assert summary.analysed == 2
+    assert seen == {BUSY_GC_THRESHOLDS} and BUSY_GC_THRESHOLDS[0] > 700
+    assert after == (700, 10, 10)
+
+
 def test_a_second_identical_ingest_is_a_no_op(seeds_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     pipeline.ingest([str(seeds_dir)], settings_for(db))

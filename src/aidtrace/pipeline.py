@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from .errors import HINT_BUG, AidtraceError, InputError, StoreError, UsageError
 from .model import Claim, Document, Event, Mention, Notice, RawRecord, Rejection
-from .runtime import gc_paused, one_blas_thread
+from .runtime import gc_paused, gc_relaxed, one_blas_thread, relax_gc
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -308,9 +308,10 @@ def ingest_units(units: Iterable[Any], settings: Settings, args: dict[str, Any],
     summary = RunSummary()
     summary.run_id = store.start_run(args)
     try:
-        store_units(store, units, settings, summary, fmt, date, progress, executor)
-        analyse_pending(store, settings, summary, progress, executor)
-        after_ingest(store, summary)
+        with gc_relaxed():  # the writer unpickles and stores every partition's results
+            store_units(store, units, settings, summary, fmt, date, progress, executor)
+            analyse_pending(store, settings, summary, progress, executor)
+            after_ingest(store, summary)
     finally:
         summary.pending_failures = store.count_failed()
         store.finish_run(summary.run_id, summary.counts())
@@ -648,6 +649,7 @@ def _load_models_now(model: str) -> None:
     except Exception:  # noqa: S110 - the same error is raised again, and recorded, per document
         return
     gc.freeze()
+    relax_gc()  # this process analyses from now on
 
 
 def _load_classifier() -> None:
